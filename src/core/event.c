@@ -1,0 +1,801 @@
+#include "core/event.h"
+
+#include <idn2.h>
+#include <jansson.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/ip.h"
+#include "core/limits.h"
+#include "core/taxonomy.h"
+#include "core/text.h"
+#include "core/time.h"
+#include "core/tlp.h"
+
+const struct event_field_def event_fields[EF_MAX] = {
+#define EVENT_FIELD_DEF(e, name, type, maxlen) [EF_##e] = {name, EVT_##type, maxlen},
+	EVENT_FIELDS(EVENT_FIELD_DEF)
+#undef EVENT_FIELD_DEF
+};
+
+enum event_field event_field_lookup(const char *name, size_t len)
+{
+	/* Binary search: the table is sorted by name (checked by the unit tests). */
+	size_t lo = 0, hi = EF_MAX;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *n = event_fields[mid].name;
+		int c = strncmp(n, name, len);
+		if (c == 0)
+			c = n[len] ? 1 : 0;
+		if (c == 0)
+			return (enum event_field)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return EF_MAX;
+}
+
+const char *event_type_expect(enum event_type t)
+{
+	static const char *const what[EVT_TYPE_MAX] = {
+		[EVT_STRING] = "text",
+		[EVT_LOWER] = "text",
+		[EVT_UPPER] = "text",
+		[EVT_FQDN] = "a host name",
+		[EVT_URL] = "a URL",
+		[EVT_DATETIME] = "a date and time",
+		[EVT_FLOAT] = "a number",
+		[EVT_IP] = "an IP address",
+		[EVT_INTEGER] = "an integer",
+		[EVT_ASN] = "an AS number",
+		[EVT_NETWORK] = "a CIDR network",
+		[EVT_REGISTRY] = "a regional Internet registry",
+		[EVT_BOOLEAN] = "a boolean",
+		[EVT_TAXONOMY] = "an RSIT taxonomy",
+		[EVT_CTYPE] = "an RSIT classification type",
+		[EVT_ACCURACY] = "an accuracy between 0 and 100",
+		[EVT_JSON] = "JSON",
+		[EVT_TLP] = "a TLP label",
+	};
+	return (unsigned)t < EVT_TYPE_MAX ? what[t] : "a value";
+}
+
+bool event_field_is_json_literal(enum event_field f)
+{
+	switch (event_fields[f].type) {
+	case EVT_FLOAT:
+	case EVT_INTEGER:
+	case EVT_ASN:
+	case EVT_BOOLEAN:
+	case EVT_ACCURACY:
+	case EVT_JSON:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void event_init(struct event *ev, struct rcx_arena *arena)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->arena = arena;
+	ev->time_source_us = INT64_MIN;
+	ev->time_observation_us = INT64_MIN;
+}
+
+/* ---- normalisers: each returns canonical text in the arena or NULL if invalid ---- */
+
+static char *norm_text(struct rcx_arena *a, const char *s, size_t len, int fold)
+{
+	size_t n;
+	char *t = rcx_text_to_utf8(a, s, len, &n);
+	if (fold < 0)
+		for (size_t i = 0; i < n; i++)
+			t[i] = rcx_lower(t[i]);
+	else if (fold > 0)
+		for (size_t i = 0; i < n; i++)
+			t[i] = rcx_upper(t[i]);
+	return t;
+}
+
+static bool is_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* Host name rules: labels of letters, digits, '-', '_' (real DNS data has underscores), 1..63
+ * bytes, total ≤ 253, not an IP address. */
+static char *norm_fqdn(struct rcx_arena *a, const char *s, size_t len)
+{
+	rcx_trim(&s, &len);
+	if (len && s[len - 1] == '.')
+		len--;
+	if (len == 0 || len > 1024)
+		return NULL;
+	char *out;
+	if (is_ascii(s, len)) {
+		out = rcx_arena_strndup(a, s, len);
+		for (size_t i = 0; i < len; i++)
+			out[i] = rcx_lower(out[i]);
+	} else {
+		if (!rcx_utf8_valid(s, len))
+			return NULL;
+		char *in = rcx_arena_strndup(a, s, len), *ascii = NULL;
+		if (idn2_to_ascii_8z(in, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK) {
+			if (idn2_to_ascii_8z(in, &ascii, IDN2_TRANSITIONAL) != IDN2_OK)
+				return NULL;
+		}
+		out = rcx_arena_strdup(a, ascii);
+		idn2_free(ascii);
+		len = strlen(out);
+		for (size_t i = 0; i < len; i++)
+			out[i] = rcx_lower(out[i]);
+	}
+	if (len > 253)
+		return NULL;
+	size_t label = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = out[i];
+		if (c == '.') {
+			if (label == 0)
+				return NULL;
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '*'))
+			return NULL;
+		if (++label > 63)
+			return NULL;
+	}
+	struct rcx_ip ip;
+	if (rcx_ip_parse(out, len, &ip) == RCX_OK)
+		return NULL;
+	return out;
+}
+
+static const char *find_sub(const char *s, size_t len, const char *sub)
+{
+	size_t n = strlen(sub);
+	for (size_t i = 0; i + n <= len; i++)
+		if (!memcmp(s + i, sub, n))
+			return s + i;
+	return NULL;
+}
+
+/* URL: scheme://[userinfo@]host[:port][/path?query#frag]. Scheme and host are lowercased, IDN hosts
+ * converted, the defanged forms hxxp:// and [.] undone; a URL without scheme gets http://. */
+static char *norm_url(struct rcx_arena *a, const char *s, size_t len)
+{
+	rcx_trim(&s, &len);
+	if (len == 0 || memchr(s, ' ', len) || memchr(s, '\n', len))
+		return NULL;
+	struct rcx_strbuf b = RCX_STRBUF_INIT(RCX_FIELD_VALUE_MAX);
+	char *result = NULL;
+	const char *sep = find_sub(s, len, "://");
+	const char *rest;
+	if (sep) {
+		size_t slen = (size_t)(sep - s);
+		if (slen == 0 || slen > 32)
+			goto out;
+		char scheme[33];
+		for (size_t i = 0; i < slen; i++) {
+			char c = rcx_lower(s[i]);
+			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
+				goto out;
+			scheme[i] = c;
+		}
+		scheme[slen] = '\0';
+		if (!strcmp(scheme, "hxxp"))
+			strcpy(scheme, "http");
+		else if (!strcmp(scheme, "hxxps"))
+			strcpy(scheme, "https");
+		rcx_strbuf_puts(&b, scheme);
+		rcx_strbuf_append(&b, "://", 3);
+		rest = sep + 3;
+	} else {
+		rcx_strbuf_append(&b, "http://", 7);
+		rest = s;
+	}
+	const char *end = s + len;
+	const char *hend = rest;
+	while (hend < end && *hend != '/' && *hend != '?' && *hend != '#')
+		hend++;
+	/* authority = [userinfo@]host[:port] */
+	const char *at = NULL;
+	for (const char *p = rest; p < hend; p++)
+		if (*p == '@')
+			at = p;
+	const char *host = at ? at + 1 : rest;
+	if (at)
+		rcx_strbuf_append(&b, rest, (size_t)(host - rest));
+	const char *port = NULL, *hostend = hend;
+	if (host < hend && *host == '[') {
+		const char *rb = memchr(host, ']', (size_t)(hend - host));
+		if (!rb)
+			goto out;
+		struct rcx_ip ip;
+		if (rcx_ip_parse(host + 1, (size_t)(rb - host - 1), &ip) != RCX_OK || ip.family != 6)
+			goto out;
+		char ipb[RCX_IP_BUF];
+		rcx_ip_format(&ip, ipb);
+		rcx_strbuf_putc(&b, '[');
+		rcx_strbuf_puts(&b, ipb);
+		rcx_strbuf_putc(&b, ']');
+		if (rb + 1 < hend) {
+			if (rb[1] != ':')
+				goto out;
+			port = rb + 1;
+		}
+	} else {
+		for (const char *p = host; p < hend; p++)
+			if (*p == ':') {
+				port = p;
+				hostend = p;
+				break;
+			}
+		/* undo "[.]" defanging in the host */
+		struct rcx_strbuf h = RCX_STRBUF_INIT(4096);
+		for (const char *p = host; p < hostend; p++) {
+			if (*p == '[' && hostend - p >= 3 && p[1] == '.' && p[2] == ']') {
+				rcx_strbuf_putc(&h, '.');
+				p += 2;
+			} else if (rcx_strbuf_putc(&h, *p) != RCX_OK) {
+				rcx_strbuf_free(&h);
+				goto out;
+			}
+		}
+		if (h.len == 0) {
+			rcx_strbuf_free(&h);
+			goto out;
+		}
+		struct rcx_ip ip;
+		if (rcx_ip_parse(h.data, h.len, &ip) == RCX_OK && ip.family == 4) {
+			char ipb[RCX_IP_BUF];
+			rcx_ip_format(&ip, ipb);
+			rcx_strbuf_puts(&b, ipb);
+		} else {
+			char *fq = norm_fqdn(a, h.data, h.len);
+			if (!fq) {
+				rcx_strbuf_free(&h);
+				goto out;
+			}
+			rcx_strbuf_puts(&b, fq);
+		}
+		rcx_strbuf_free(&h);
+	}
+	if (port) {
+		const char *pe = hend;
+		if (pe - port > 6)
+			goto out;
+		for (const char *p = port + 1; p < pe; p++)
+			if (*p < '0' || *p > '9')
+				goto out;
+		rcx_strbuf_append(&b, port, (size_t)(pe - port));
+	}
+	if (hend < end)
+		rcx_strbuf_append(&b, hend, (size_t)(end - hend));
+	if (!rcx_utf8_valid(b.data, b.len))
+		goto out;
+	result = rcx_arena_strndup(a, b.data, b.len);
+out:
+	rcx_strbuf_free(&b);
+	return result;
+}
+
+static char *norm_datetime(struct rcx_arena *a, const char *s, size_t len, int64_t *ret_us)
+{
+	int64_t us;
+	if (rcx_time_parse(s, len, &us) != RCX_OK)
+		return NULL;
+	char buf[RCX_TIME_BUF];
+	size_t n = rcx_time_format(us, buf);
+	*ret_us = us;
+	return rcx_arena_strndup(a, buf, n);
+}
+
+/* Shortest text that reads back as the same double, with a ".0" on integral values, as Python prints. */
+static char *format_double(struct rcx_arena *a, double d)
+{
+	char buf[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	if (!strpbrk(buf, ".eEn"))
+		strcat(buf, ".0");
+	return rcx_arena_strdup(a, buf);
+}
+
+static char *norm_float(struct rcx_arena *a, const char *s, size_t len, double lo, double hi)
+{
+	char buf[64];
+	rcx_trim(&s, &len);
+	if (len == 0 || len >= sizeof(buf))
+		return NULL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	char *end;
+	double d = strtod(buf, &end);
+	if (end != buf + len || !isfinite(d) || d < lo || d > hi)
+		return NULL;
+	return format_double(a, d);
+}
+
+static char *norm_integer(struct rcx_arena *a, const char *s, size_t len, int64_t lo, int64_t hi)
+{
+	int64_t v;
+	rcx_trim(&s, &len);
+	if (rcx_parse_i64(s, len, &v) != RCX_OK) {
+		/* "443.0" as written by tools that store numbers as floats */
+		if (len > 2 && s[len - 2] == '.' && s[len - 1] == '0' && rcx_parse_i64(s, len - 2, &v) == RCX_OK)
+			;
+		else
+			return NULL;
+	}
+	if (v < lo || v > hi)
+		return NULL;
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	return rcx_arena_strndup(a, buf, (size_t)n);
+}
+
+static char *norm_bool(struct rcx_arena *a, const char *s, size_t len)
+{
+	static const char *const yes[] = {"true", "yes", "y", "1", "t"}, *const no[] = {"false", "no", "n", "0", "f"};
+	rcx_trim(&s, &len);
+	for (size_t i = 0; i < 5; i++) {
+		if (strlen(yes[i]) == len && !strncasecmp(yes[i], s, len))
+			return "true";
+		if (strlen(no[i]) == len && !strncasecmp(no[i], s, len))
+			return "false";
+	}
+	(void)a;
+	return NULL;
+}
+
+static char *norm_registry(struct rcx_arena *a, const char *s, size_t len)
+{
+	static const char *const rirs[] = {"AFRINIC", "APNIC", "ARIN", "LACNIC", "RIPE"};
+	rcx_trim(&s, &len);
+	if (len == 8 && !strncasecmp(s, "RIPE NCC", 8))
+		return "RIPE";
+	if (len == 7 && !strncasecmp(s, "RIPENCC", 7))
+		return "RIPE";
+	for (size_t i = 0; i < 5; i++)
+		if (strlen(rirs[i]) == len && !strncasecmp(rirs[i], s, len))
+			return (char *)rirs[i];
+	(void)a;
+	return NULL;
+}
+
+static char *norm_json(struct rcx_arena *a, const char *s, size_t len)
+{
+	json_error_t err;
+	json_t *j = json_loadb(s, len, JSON_DECODE_ANY, &err);
+	if (!j)
+		return NULL;
+	char *txt = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	json_decref(j);
+	if (!txt)
+		return NULL;
+	char *out = rcx_arena_strdup(a, txt);
+	free(txt);
+	return out;
+}
+
+static char *normalise(struct event *ev, enum event_field f, const char *s, size_t len)
+{
+	struct rcx_arena *a = ev->arena;
+	const struct event_field_def *def = &event_fields[f];
+	switch (def->type) {
+	case EVT_STRING:
+		return norm_text(a, s, len, 0);
+	case EVT_LOWER:
+		return norm_text(a, s, len, -1);
+	case EVT_UPPER:
+		return norm_text(a, s, len, 1);
+	case EVT_FQDN:
+		return norm_fqdn(a, s, len);
+	case EVT_URL:
+		return norm_url(a, s, len);
+	case EVT_DATETIME: {
+		int64_t us;
+		char *t = norm_datetime(a, s, len, &us);
+		if (t && f == EF_TIME_SOURCE)
+			ev->time_source_us = us;
+		else if (t && f == EF_TIME_OBSERVATION)
+			ev->time_observation_us = us;
+		return t;
+	}
+	case EVT_FLOAT:
+		return norm_float(a, s, len, -1e308, 1e308);
+	case EVT_ACCURACY:
+		return norm_float(a, s, len, 0, 100);
+	case EVT_IP: {
+		struct rcx_ip ip;
+		char buf[RCX_IP_BUF];
+		if (rcx_ip_parse(s, len, &ip) != RCX_OK)
+			return NULL;
+		return rcx_arena_strndup(a, buf, rcx_ip_format(&ip, buf));
+	}
+	case EVT_NETWORK: {
+		struct rcx_cidr c;
+		char buf[RCX_IP_BUF];
+		if (rcx_cidr_parse(s, len, false, &c) != RCX_OK)
+			return NULL;
+		return rcx_arena_strndup(a, buf, rcx_cidr_format(&c, buf));
+	}
+	case EVT_INTEGER:
+		if (f == EF_SOURCE_PORT || f == EF_DESTINATION_PORT)
+			return norm_integer(a, s, len, 0, 65535);
+		return norm_integer(a, s, len, INT64_MIN, INT64_MAX);
+	case EVT_ASN:
+		rcx_trim(&s, &len);
+		if (len > 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's')) {
+			s += 2;
+			len -= 2;
+		}
+		return norm_integer(a, s, len, 1, 4294967295LL);
+	case EVT_REGISTRY:
+		return norm_registry(a, s, len);
+	case EVT_BOOLEAN:
+		return norm_bool(a, s, len);
+	case EVT_TAXONOMY:
+		rcx_trim(&s, &len);
+		return (char *)rcx_taxonomy_canonical(s, len);
+	case EVT_CTYPE:
+		rcx_trim(&s, &len);
+		return (char *)rcx_taxonomy_type_canonical(s, len);
+	case EVT_JSON:
+		return norm_json(a, s, len);
+	case EVT_TLP: {
+		enum rcx_tlp t;
+		if (rcx_tlp_parse(s, len, &t) != RCX_OK)
+			return NULL;
+		return (char *)rcx_tlp_name(t);
+	}
+	case EVT_TYPE_MAX:
+		break;
+	}
+	return NULL;
+}
+
+enum rcx_result event_set(struct event *ev, enum event_field f, const char *s, size_t len)
+{
+	if ((unsigned)f >= EF_MAX)
+		return RCX_EINVAL;
+	size_t max = event_fields[f].maxlen ? event_fields[f].maxlen : RCX_FIELD_VALUE_MAX;
+	if (len > RCX_FIELD_VALUE_MAX)
+		return RCX_ELIMIT;
+	if (memchr(s, '\0', len))
+		return RCX_EPARSE;
+	char *v = normalise(ev, f, s, len);
+	if (!v)
+		return RCX_EPARSE;
+	if (strlen(v) > max)
+		return RCX_ELIMIT;
+	ev->f[f] = v;
+	return RCX_OK;
+}
+
+enum rcx_result event_set_nonempty(struct event *ev, enum event_field f, const char *s, size_t len)
+{
+	const char *t = s;
+	size_t n = len;
+	rcx_trim(&t, &n);
+	if (n == 0)
+		return RCX_OK;
+	return event_set(ev, f, s, len);
+}
+
+void event_unset(struct event *ev, enum event_field f)
+{
+	if ((unsigned)f < EF_MAX) {
+		ev->f[f] = NULL;
+		if (f == EF_TIME_SOURCE)
+			ev->time_source_us = INT64_MIN;
+		else if (f == EF_TIME_OBSERVATION)
+			ev->time_observation_us = INT64_MIN;
+	}
+}
+
+static enum rcx_result extra_put(struct event *ev, const char *key, size_t klen, const char *value)
+{
+	if (klen == 0 || klen + 6 > RCX_FIELD_NAME_MAX || memchr(key, '\0', klen))
+		return RCX_EPARSE;
+	for (uint32_t i = 0; i < ev->n_extra; i++)
+		if (strlen(ev->extra[i].key) == klen && !memcmp(ev->extra[i].key, key, klen)) {
+			ev->extra[i].value = value;
+			return RCX_OK;
+		}
+	if (ev->n_extra >= RCX_EVENT_EXTRA_MAX)
+		return RCX_ELIMIT;
+	if (ev->n_extra == ev->cap_extra) {
+		uint32_t cap = ev->cap_extra ? ev->cap_extra * 2 : 16;
+		struct event_extra *n = rcx_arena_alloc(ev->arena, cap * sizeof(*n));
+		if (ev->n_extra)
+			memcpy(n, ev->extra, ev->n_extra * sizeof(*n));
+		ev->extra = n;
+		ev->cap_extra = cap;
+	}
+	ev->extra[ev->n_extra].key = rcx_text_to_utf8(ev->arena, key, klen, NULL);
+	ev->extra[ev->n_extra].value = value;
+	ev->n_extra++;
+	return RCX_OK;
+}
+
+enum rcx_result event_set_extra_string(struct event *ev, const char *key, size_t klen, const char *s, size_t len)
+{
+	if (len > RCX_FIELD_VALUE_MAX)
+		return RCX_ELIMIT;
+	if (memchr(s, '\0', len))
+		return RCX_EPARSE;
+	size_t n;
+	char *t = rcx_text_to_utf8(ev->arena, s, len, &n);
+	struct rcx_strbuf b = RCX_STRBUF_INIT(0);
+	if (rcx_json_put_string(&b, t, n) != RCX_OK) {
+		rcx_strbuf_free(&b);
+		return RCX_ENOMEM;
+	}
+	char *v = rcx_arena_strndup(ev->arena, b.data, b.len);
+	rcx_strbuf_free(&b);
+	return extra_put(ev, key, klen, v);
+}
+
+enum rcx_result event_set_extra_json(struct event *ev, const char *key, size_t klen, const char *json, size_t jlen)
+{
+	if (jlen > RCX_FIELD_VALUE_MAX)
+		return RCX_ELIMIT;
+	char *v = norm_json(ev->arena, json, jlen);
+	if (!v)
+		return RCX_EPARSE;
+	return extra_put(ev, key, klen, v);
+}
+
+const char *event_get_extra(const struct event *ev, const char *key)
+{
+	for (uint32_t i = 0; i < ev->n_extra; i++)
+		if (!strcmp(ev->extra[i].key, key))
+			return ev->extra[i].value;
+	return NULL;
+}
+
+enum rcx_result event_set_name(struct event *ev, const char *name, size_t nlen, const char *s, size_t len)
+{
+	if (nlen > 6 && !memcmp(name, "extra.", 6))
+		return event_set_extra_string(ev, name + 6, nlen - 6, s, len);
+	enum event_field f = event_field_lookup(name, nlen);
+	if (f == EF_MAX)
+		return RCX_ENOTFOUND;
+	return event_set(ev, f, s, len);
+}
+
+void event_set_raw(struct event *ev, const char *raw, size_t len)
+{
+	ev->raw = rcx_arena_strndup(ev->arena, raw, len);
+	ev->raw_len = len;
+}
+
+void event_classify(struct event *ev)
+{
+	const char *type = ev->f[EF_CLASSIFICATION_TYPE];
+	if (!type)
+		return;
+	const char *tax = rcx_taxonomy_of_type(type);
+	if (tax)
+		ev->f[EF_CLASSIFICATION_TAXONOMY] = tax;
+}
+
+/* ---- JSON ---- */
+
+static int extra_cmp(const void *a, const void *b)
+{
+	const struct event_extra *x = *(const struct event_extra *const *)a, *y = *(const struct event_extra *const *)b;
+	return strcmp(x->key, y->key);
+}
+
+static enum rcx_result put_extras(const struct event *ev, struct rcx_strbuf *out, bool *first)
+{
+	const struct event_extra *sorted_buf[RCX_EVENT_EXTRA_MAX];
+	uint32_t n = ev->n_extra;
+	for (uint32_t i = 0; i < n; i++)
+		sorted_buf[i] = &ev->extra[i];
+	qsort(sorted_buf, n, sizeof(sorted_buf[0]), extra_cmp);
+	enum rcx_result r = RCX_OK;
+	for (uint32_t i = 0; i < n && r == RCX_OK; i++) {
+		if (!*first)
+			rcx_strbuf_append(out, ", ", 2);
+		*first = false;
+		rcx_strbuf_append(out, "\"extra.", 7);
+		/* keys are valid UTF-8; escape them like any string, minus the quotes we already wrote */
+		size_t before = out->len;
+		r = rcx_json_put_string(out, sorted_buf[i]->key, strlen(sorted_buf[i]->key));
+		if (r != RCX_OK)
+			break;
+		memmove(out->data + before, out->data + before + 1, out->len - before - 1);
+		out->len--;
+		rcx_strbuf_append(out, ": ", 2);
+		r = rcx_strbuf_puts(out, sorted_buf[i]->value);
+	}
+	return r;
+}
+
+enum rcx_result event_to_json(const struct event *ev, unsigned flags, struct rcx_strbuf *out)
+{
+	bool first = true;
+	enum rcx_result r = rcx_strbuf_putc(out, '{');
+	for (int f = 0; f < EF_MAX && r == RCX_OK; f++) {
+		if (f == EF_FEED_ACCURACY && ev->n_extra)
+			r = put_extras(ev, out, &first);
+		if (f == EF_RCX_CONSTITUENCY && (flags & EVENT_JSON_RAW) && ev->raw) {
+			if (!first)
+				rcx_strbuf_append(out, ", ", 2);
+			first = false;
+			rcx_strbuf_append(out, "\"raw\": \"", 8);
+			rcx_base64_put(out, (const uint8_t *)ev->raw, ev->raw_len);
+			r = rcx_strbuf_putc(out, '"');
+		}
+		const char *v = ev->f[f];
+		if (!v || r != RCX_OK)
+			continue;
+		if (!(flags & EVENT_JSON_META) && !strncmp(event_fields[f].name, "rcx.", 4) && f != EF_RCX_CONSTITUENCY &&
+		    f != EF_RCX_ORG)
+			continue;
+		if (!first)
+			rcx_strbuf_append(out, ", ", 2);
+		first = false;
+		rcx_strbuf_putc(out, '"');
+		rcx_strbuf_puts(out, event_fields[f].name);
+		rcx_strbuf_append(out, "\": ", 3);
+		if (event_field_is_json_literal((enum event_field)f))
+			r = rcx_strbuf_puts(out, v);
+		else
+			r = rcx_json_put_string(out, v, strlen(v));
+	}
+	if (r == RCX_OK)
+		r = rcx_strbuf_putc(out, '}');
+	return r;
+}
+
+static enum rcx_result set_from_json_value(struct event *ev, const char *key, size_t klen, json_t *v)
+{
+	if (json_is_null(v))
+		return RCX_OK;
+	if (klen > 6 && !memcmp(key, "extra.", 6)) {
+		if (json_is_string(v))
+			return event_set_extra_string(ev, key + 6, klen - 6, json_string_value(v), json_string_length(v));
+		char *txt = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		if (!txt)
+			return RCX_ENOMEM;
+		enum rcx_result r = extra_put(ev, key + 6, klen - 6, rcx_arena_strdup(ev->arena, txt));
+		free(txt);
+		return r;
+	}
+	if (klen == 3 && !memcmp(key, "raw", 3)) {
+		if (!json_is_string(v))
+			return RCX_EPARSE;
+		uint8_t *p;
+		size_t n;
+		if (rcx_base64_decode(ev->arena, json_string_value(v), json_string_length(v), &p, &n) != RCX_OK)
+			return RCX_EPARSE;
+		ev->raw = (const char *)p;
+		ev->raw_len = n;
+		return RCX_OK;
+	}
+	enum event_field f = event_field_lookup(key, klen);
+	if (f == EF_MAX) {
+		/* Unknown top-level keys are kept, not lost: under extra.<key>. */
+		char name[RCX_FIELD_NAME_MAX + 8];
+		if (klen + 7 > sizeof(name))
+			return RCX_ELIMIT;
+		memcpy(name, "extra.", 6);
+		memcpy(name + 6, key, klen);
+		return set_from_json_value(ev, name, klen + 6, v);
+	}
+	if (json_is_string(v))
+		return event_set(ev, f, json_string_value(v), json_string_length(v));
+	if (json_is_boolean(v)) {
+		const char *t = json_is_true(v) ? "true" : "false";
+		return event_set(ev, f, t, strlen(t));
+	}
+	char *txt = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	if (!txt)
+		return RCX_ENOMEM;
+	enum rcx_result r = event_set(ev, f, txt, strlen(txt));
+	free(txt);
+	return r;
+}
+
+static enum rcx_result walk_json(struct event *ev, json_t *obj, struct rcx_strbuf *prefix, const char **ret_reason)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(obj, k, v)
+	{
+		size_t plen = prefix->len;
+		if (plen)
+			rcx_strbuf_putc(prefix, '.');
+		if (rcx_strbuf_puts(prefix, k) != RCX_OK) {
+			*ret_reason = "field name too long";
+			return RCX_ELIMIT;
+		}
+		enum rcx_result r;
+		if (!strcmp(k, "__type") && plen == 0) {
+			r = RCX_OK;
+		} else if (json_is_object(v) && !(prefix->len > 6 && !memcmp(prefix->data, "extra.", 6)) &&
+			   event_field_lookup(prefix->data, prefix->len) == EF_MAX) {
+			r = walk_json(ev, v, prefix, ret_reason);
+			if (r != RCX_OK)
+				return r;
+		} else {
+			r = set_from_json_value(ev, prefix->data, prefix->len, v);
+			if (r != RCX_OK) {
+				*ret_reason = rcx_arena_strndup(ev->arena, prefix->data, prefix->len);
+				return r;
+			}
+		}
+		prefix->len = plen;
+		prefix->data[plen] = '\0';
+	}
+	return RCX_OK;
+}
+
+enum rcx_result event_from_json(struct event *ev, const char *json, size_t len, const char **ret_reason)
+{
+	json_error_t err;
+	const char *reason = "not a JSON object";
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
+	if (!root || !json_is_object(root)) {
+		if (root)
+			json_decref(root);
+		else
+			reason = "invalid JSON";
+		if (ret_reason)
+			*ret_reason = reason;
+		return RCX_EPARSE;
+	}
+	struct rcx_strbuf prefix = RCX_STRBUF_INIT(RCX_FIELD_NAME_MAX);
+	rcx_strbuf_reserve(&prefix, 16);
+	enum rcx_result r = walk_json(ev, root, &prefix, &reason);
+	rcx_strbuf_free(&prefix);
+	json_decref(root);
+	if (r != RCX_OK && ret_reason)
+		*ret_reason = reason;
+	return r;
+}
+
+void event_identity(const struct event *ev, uint8_t ret_id[16])
+{
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, 16);
+	for (int f = 0; f < EF_MAX; f++) {
+		if (!ev->f[f] || f == EF_TIME_SOURCE || f == EF_TIME_OBSERVATION || f == EF_TLP ||
+		    !strncmp(event_fields[f].name, "rcx.", 4))
+			continue;
+		uint8_t tag[2] = {(uint8_t)f, 0};
+		crypto_generichash_update(&st, tag, 1);
+		crypto_generichash_update(&st, (const uint8_t *)ev->f[f], strlen(ev->f[f]) + 1);
+	}
+	const struct event_extra *sorted_buf[RCX_EVENT_EXTRA_MAX];
+	for (uint32_t i = 0; i < ev->n_extra; i++)
+		sorted_buf[i] = &ev->extra[i];
+	qsort(sorted_buf, ev->n_extra, sizeof(sorted_buf[0]), extra_cmp);
+	for (uint32_t i = 0; i < ev->n_extra; i++) {
+		uint8_t tag = 0xff;
+		crypto_generichash_update(&st, &tag, 1);
+		crypto_generichash_update(&st, (const uint8_t *)sorted_buf[i]->key, strlen(sorted_buf[i]->key) + 1);
+		crypto_generichash_update(&st, (const uint8_t *)sorted_buf[i]->value, strlen(sorted_buf[i]->value) + 1);
+	}
+	crypto_generichash_final(&st, ret_id, 16);
+}

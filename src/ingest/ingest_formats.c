@@ -1,0 +1,40 @@
+/* The table of feed formats. Adding a format: write ingest_<family>.c defining a
+ * `const struct ingest_format ingest_format_<name>`, declare it here and add it to the table. */
+#include <string.h>
+
+#include "ingest/ingest.h"
+
+/* FORMATS-BEGIN (one line per format; keep in the order detection should try them) */
+/* FORMATS-END */
+
+static const struct ingest_format *const formats[] = {
+	/* TABLE-BEGIN */
+	/* TABLE-END */
+	NULL,
+};
+
+const struct ingest_format *ingest_format_at(size_t i)
+{
+	return i < sizeof(formats) / sizeof(formats[0]) ? formats[i] : NULL;
+}
+
+const struct ingest_format *ingest_format_find(const char *name)
+{
+	for (size_t i = 0; formats[i]; i++)
+		if (!strcmp(formats[i]->name, name))
+			return formats[i];
+	return NULL;
+}
+
+const struct ingest_format *ingest_format_detect(const char *path, const char *head, size_t len)
+{
+	for (size_t i = 0; formats[i]; i++)
+		if (formats[i]->detect && formats[i]->detect(path, head, len))
+			return formats[i];
+	return NULL;
+}
+
+enum rcx_result ingest_reject_line(struct ingest_sink *sink, const struct ingest_line *l, const char *reason)
+{
+	return sink->reject(sink, l->lineno, reason, l->data, l->len, l->total_len);
+}
