@@ -18,7 +18,7 @@ test: bootstrap
 	@scripts/test.sh
 
 bench: build
-	@bench/run.sh
+	@bench/run.py
 
 clean:
 	rm -rf build build-san var

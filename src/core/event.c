@@ -128,9 +128,7 @@ static char *norm_fqdn(struct rcx_arena *a, const char *s, size_t len)
 		for (size_t i = 0; i < len; i++)
 			out[i] = rcx_lower(out[i]);
 	} else {
-		if (!rcx_utf8_valid(s, len))
-			return NULL;
-		char *in = rcx_arena_strndup(a, s, len), *ascii = NULL;
+		char *in = rcx_text_to_utf8(a, s, len, &len), *ascii = NULL;
 		if (idn2_to_ascii_8z(in, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK) {
 			if (idn2_to_ascii_8z(in, &ascii, IDN2_TRANSITIONAL) != IDN2_OK)
 				return NULL;
@@ -345,9 +343,16 @@ static char *norm_integer(struct rcx_arena *a, const char *s, size_t len, int64_
 	}
 	if (v < lo || v > hi)
 		return NULL;
-	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
-	return rcx_arena_strndup(a, buf, (size_t)n);
+	/* digits backwards into a small buffer: cheaper than snprintf on this hot path */
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return rcx_arena_strndup(a, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 static char *norm_bool(struct rcx_arena *a, const char *s, size_t len)
@@ -427,7 +432,13 @@ static char *normalise(struct event *ev, enum event_field f, const char *s, size
 		char buf[RCX_IP_BUF];
 		if (rcx_ip_parse(s, len, &ip) != RCX_OK)
 			return NULL;
-		return rcx_arena_strndup(a, buf, rcx_ip_format(&ip, buf));
+		char *t = rcx_arena_strndup(a, buf, rcx_ip_format(&ip, buf));
+		int slot = f == EF_SOURCE_IP ? 0 : f == EF_DESTINATION_IP ? 1 : -1;
+		if (slot >= 0) {
+			ev->ip[slot] = ip;
+			ev->ip_text[slot] = t;
+		}
+		return t;
 	}
 	case EVT_NETWORK: {
 		struct rcx_cidr c;
@@ -510,29 +521,104 @@ void event_unset(struct event *ev, enum event_field f)
 	}
 }
 
+/* Extras are kept sorted by key (binary search, insertion by memmove): output and identity then
+ * need no sorting, and parsers add keys in header order, which is mostly sorted already. */
+static int extra_find(const struct event *ev, const char *key, size_t klen, bool *ret_found)
+{
+	int lo = 0, hi = (int)ev->n_extra;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		const char *k = ev->extra[mid].key;
+		int c = strncmp(k, key, klen);
+		if (c == 0)
+			c = k[klen] ? 1 : 0;
+		if (c == 0) {
+			*ret_found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*ret_found = false;
+	return lo;
+}
+
 static enum rcx_result extra_put(struct event *ev, const char *key, size_t klen, const char *value)
 {
 	if (klen == 0 || klen + 6 > RCX_FIELD_NAME_MAX || memchr(key, '\0', klen))
 		return RCX_EPARSE;
-	for (uint32_t i = 0; i < ev->n_extra; i++)
-		if (strlen(ev->extra[i].key) == klen && !memcmp(ev->extra[i].key, key, klen)) {
-			ev->extra[i].value = value;
-			return RCX_OK;
-		}
+	size_t ulen;
+	const char *ukey = key;
+	if (!rcx_utf8_valid(key, klen))
+		ukey = rcx_text_to_utf8(ev->arena, key, klen, &ulen), klen = ulen;
+	bool found;
+	int pos = extra_find(ev, ukey, klen, &found);
+	if (found) {
+		ev->extra[pos].value = value;
+		return RCX_OK;
+	}
 	if (ev->n_extra >= RCX_EVENT_EXTRA_MAX)
 		return RCX_ELIMIT;
 	if (ev->n_extra == ev->cap_extra) {
-		uint32_t cap = ev->cap_extra ? ev->cap_extra * 2 : 16;
+		uint32_t cap = ev->cap_extra ? ev->cap_extra * 2 : 32;
 		struct event_extra *n = rcx_arena_alloc(ev->arena, cap * sizeof(*n));
 		if (ev->n_extra)
 			memcpy(n, ev->extra, ev->n_extra * sizeof(*n));
 		ev->extra = n;
 		ev->cap_extra = cap;
 	}
-	ev->extra[ev->n_extra].key = rcx_text_to_utf8(ev->arena, key, klen, NULL);
-	ev->extra[ev->n_extra].value = value;
+	memmove(ev->extra + pos + 1, ev->extra + pos, (ev->n_extra - (uint32_t)pos) * sizeof(*ev->extra));
+	ev->extra[pos].key = rcx_arena_strndup(ev->arena, ukey, klen);
+	ev->extra[pos].value = value;
 	ev->n_extra++;
 	return RCX_OK;
+}
+
+/* s[0..len) (valid UTF-8) as a quoted JSON string in the arena: sized first, then written, so no
+ * scratch buffer is needed. */
+static char *json_string_in_arena(struct rcx_arena *a, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 2;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			n += 1;
+		else if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f')
+			n += 2;
+		else
+			n += 6;
+	}
+	char *out = rcx_arena_alloc(a, n + 1), *w = out;
+	*w++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*w++ = (char)c;
+			continue;
+		}
+		*w++ = '\\';
+		switch (c) {
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
+		case '\b': *w++ = 'b'; break;
+		case '\f': *w++ = 'f'; break;
+		default:
+			*w++ = 'u';
+			*w++ = '0';
+			*w++ = '0';
+			*w++ = hex[c >> 4];
+			*w++ = hex[c & 15];
+		}
+	}
+	*w++ = '"';
+	*w = '\0';
+	return out;
 }
 
 enum rcx_result event_set_extra_string(struct event *ev, const char *key, size_t klen, const char *s, size_t len)
@@ -541,16 +627,54 @@ enum rcx_result event_set_extra_string(struct event *ev, const char *key, size_t
 		return RCX_ELIMIT;
 	if (memchr(s, '\0', len))
 		return RCX_EPARSE;
-	size_t n;
-	char *t = rcx_text_to_utf8(ev->arena, s, len, &n);
-	struct rcx_strbuf b = RCX_STRBUF_INIT(0);
-	if (rcx_json_put_string(&b, t, n) != RCX_OK) {
-		rcx_strbuf_free(&b);
-		return RCX_ENOMEM;
+	if (!rcx_utf8_valid(s, len))
+		s = rcx_text_to_utf8(ev->arena, s, len, &len);
+	return extra_put(ev, key, klen, json_string_in_arena(ev->arena, s, len));
+}
+
+/* A JSON number by RFC 8259's grammar, or true/false/null. */
+static bool json_literal_valid(const char *s, size_t len)
+{
+	if ((len == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "null", 4))) || (len == 5 && !memcmp(s, "false", 5)))
+		return true;
+	size_t i = 0;
+	if (i < len && s[i] == '-')
+		i++;
+	if (i >= len)
+		return false;
+	if (s[i] == '0') {
+		i++;
+	} else if (s[i] >= '1' && s[i] <= '9') {
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	} else {
+		return false;
 	}
-	char *v = rcx_arena_strndup(ev->arena, b.data, b.len);
-	rcx_strbuf_free(&b);
-	return extra_put(ev, key, klen, v);
+	if (i < len && s[i] == '.') {
+		size_t d = ++i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return false;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		size_t d = i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return false;
+	}
+	return i == len;
+}
+
+enum rcx_result event_set_extra_literal(struct event *ev, const char *key, size_t klen, const char *lit, size_t len)
+{
+	if (!json_literal_valid(lit, len))
+		return RCX_EPARSE;
+	return extra_put(ev, key, klen, rcx_arena_strndup(ev->arena, lit, len));
 }
 
 enum rcx_result event_set_extra_json(struct event *ev, const char *key, size_t klen, const char *json, size_t jlen)
@@ -565,10 +689,22 @@ enum rcx_result event_set_extra_json(struct event *ev, const char *key, size_t k
 
 const char *event_get_extra(const struct event *ev, const char *key)
 {
-	for (uint32_t i = 0; i < ev->n_extra; i++)
-		if (!strcmp(ev->extra[i].key, key))
-			return ev->extra[i].value;
-	return NULL;
+	bool found;
+	int pos = extra_find(ev, key, strlen(key), &found);
+	return found ? ev->extra[pos].value : NULL;
+}
+
+bool event_get_ip(const struct event *ev, enum event_field f, struct rcx_ip *ret_ip)
+{
+	const char *t = ev->f[f];
+	if (!t)
+		return false;
+	int slot = f == EF_SOURCE_IP ? 0 : f == EF_DESTINATION_IP ? 1 : -1;
+	if (slot >= 0 && ev->ip_text[slot] == t) {
+		*ret_ip = ev->ip[slot];
+		return true;
+	}
+	return rcx_ip_parse(t, strlen(t), ret_ip) == RCX_OK;
 }
 
 enum rcx_result event_set_name(struct event *ev, const char *name, size_t nlen, const char *s, size_t len)
@@ -599,19 +735,10 @@ void event_classify(struct event *ev)
 
 /* ---- JSON ---- */
 
-static int extra_cmp(const void *a, const void *b)
-{
-	const struct event_extra *x = *(const struct event_extra *const *)a, *y = *(const struct event_extra *const *)b;
-	return strcmp(x->key, y->key);
-}
-
 static enum rcx_result put_extras(const struct event *ev, struct rcx_strbuf *out, bool *first)
 {
-	const struct event_extra *sorted_buf[RCX_EVENT_EXTRA_MAX];
+	const struct event_extra *x = ev->extra; /* sorted by key */
 	uint32_t n = ev->n_extra;
-	for (uint32_t i = 0; i < n; i++)
-		sorted_buf[i] = &ev->extra[i];
-	qsort(sorted_buf, n, sizeof(sorted_buf[0]), extra_cmp);
 	enum rcx_result r = RCX_OK;
 	for (uint32_t i = 0; i < n && r == RCX_OK; i++) {
 		if (!*first)
@@ -620,13 +747,13 @@ static enum rcx_result put_extras(const struct event *ev, struct rcx_strbuf *out
 		rcx_strbuf_append(out, "\"extra.", 7);
 		/* keys are valid UTF-8; escape them like any string, minus the quotes we already wrote */
 		size_t before = out->len;
-		r = rcx_json_put_string(out, sorted_buf[i]->key, strlen(sorted_buf[i]->key));
+		r = rcx_json_put_string(out, x[i].key, strlen(x[i].key));
 		if (r != RCX_OK)
 			break;
 		memmove(out->data + before, out->data + before + 1, out->len - before - 1);
 		out->len--;
 		rcx_strbuf_append(out, ": ", 2);
-		r = rcx_strbuf_puts(out, sorted_buf[i]->value);
+		r = rcx_strbuf_puts(out, x[i].value);
 	}
 	return r;
 }
@@ -775,27 +902,50 @@ enum rcx_result event_from_json(struct event *ev, const char *json, size_t len, 
 	return r;
 }
 
+/* The identity is BLAKE2b-128 over a canonical serialisation (field number, value, NUL; then "extra"
+ * keys and values in key order), built in one buffer and hashed in one call: per-field hash
+ * updates cost more than the hashing itself. Collision resistance matters: a collision would
+ * count a different observation as a duplicate and lose it. */
 void event_identity(const struct event *ev, uint8_t ret_id[16])
 {
-	crypto_generichash_state st;
-	crypto_generichash_init(&st, NULL, 0, 16);
-	for (int f = 0; f < EF_MAX; f++) {
-		if (!ev->f[f] || f == EF_TIME_SOURCE || f == EF_TIME_OBSERVATION || f == EF_TLP ||
-		    !strncmp(event_fields[f].name, "rcx.", 4))
-			continue;
-		uint8_t tag[2] = {(uint8_t)f, 0};
-		crypto_generichash_update(&st, tag, 1);
-		crypto_generichash_update(&st, (const uint8_t *)ev->f[f], strlen(ev->f[f]) + 1);
+	uint8_t stack[4096];
+	struct rcx_strbuf big = RCX_STRBUF_INIT(0);
+	uint8_t *buf = stack;
+	size_t len = 0, cap = sizeof(stack);
+	for (int pass = 0; pass < 2; pass++) {
+		len = 0;
+		bool fits = true;
+#define PUT(p, n)                                        \
+	do {                                                 \
+		if (len + (n) <= cap)                            \
+			memcpy(buf + len, (p), (n));                 \
+		else                                             \
+			fits = false;                                \
+		len += (n);                                      \
+	} while (0)
+		for (int f = 0; f < EF_MAX; f++) {
+			if (!ev->f[f] || f == EF_TIME_SOURCE || f == EF_TIME_OBSERVATION || f == EF_TLP ||
+			    (f >= EF_RCX_CONSTITUENCY && f <= EF_RCX_ORG))
+				continue;
+			uint8_t tag = (uint8_t)f;
+			PUT(&tag, 1);
+			PUT(ev->f[f], strlen(ev->f[f]) + 1);
+		}
+		for (uint32_t i = 0; i < ev->n_extra; i++) {
+			uint8_t tag = 0xff;
+			PUT(&tag, 1);
+			PUT(ev->extra[i].key, strlen(ev->extra[i].key) + 1);
+			PUT(ev->extra[i].value, strlen(ev->extra[i].value) + 1);
+		}
+#undef PUT
+		if (fits)
+			break;
+		/* rare: an event larger than the stack buffer */
+		buf = (uint8_t *)rcx_strbuf_reserve(&big, len);
+		cap = len;
+		if (!buf)
+			abort();
 	}
-	const struct event_extra *sorted_buf[RCX_EVENT_EXTRA_MAX];
-	for (uint32_t i = 0; i < ev->n_extra; i++)
-		sorted_buf[i] = &ev->extra[i];
-	qsort(sorted_buf, ev->n_extra, sizeof(sorted_buf[0]), extra_cmp);
-	for (uint32_t i = 0; i < ev->n_extra; i++) {
-		uint8_t tag = 0xff;
-		crypto_generichash_update(&st, &tag, 1);
-		crypto_generichash_update(&st, (const uint8_t *)sorted_buf[i]->key, strlen(sorted_buf[i]->key) + 1);
-		crypto_generichash_update(&st, (const uint8_t *)sorted_buf[i]->value, strlen(sorted_buf[i]->value) + 1);
-	}
-	crypto_generichash_final(&st, ret_id, 16);
+	crypto_generichash(ret_id, 16, buf, len, NULL, 0);
+	rcx_strbuf_free(&big);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/ip.h"
 #include "core/result.h"
 #include "core/strbuf.h"
 
@@ -154,6 +155,9 @@ struct event {
 	const char *raw; /* raw input bytes (not NUL-safe; use raw_len) */
 	size_t raw_len;
 	int64_t time_source_us; /* cached parse of time.source; INT64_MIN when unset */
+	/* cached parse of source.ip [0] and destination.ip [1]; valid while ip_text[i] == f[...] */
+	struct rcx_ip ip[2];
+	const char *ip_text[2];
 	int64_t time_observation_us;
 };
 
@@ -173,11 +177,16 @@ void event_init(struct event *ev, struct rcx_arena *arena);
 enum rcx_result event_set(struct event *ev, enum event_field f, const char *s, size_t len);
 /* As event_set, but an empty value leaves the field unset and succeeds. */
 enum rcx_result event_set_nonempty(struct event *ev, enum event_field f, const char *s, size_t len);
+/* The address in source.ip or destination.ip (f), parsed once and cached. False when unset. */
+bool event_get_ip(const struct event *ev, enum event_field f, struct rcx_ip *ret_ip);
 /* Sets a field by name: known names through event_set, "extra.x" as an extra string. */
 enum rcx_result event_set_name(struct event *ev, const char *name, size_t nlen, const char *s, size_t len);
 void event_unset(struct event *ev, enum event_field f);
 /* Sets extra.<key> to a JSON string value (text is made valid UTF-8). Replaces an existing key. */
 enum rcx_result event_set_extra_string(struct event *ev, const char *key, size_t klen, const char *s, size_t len);
+/* Sets extra.<key> to a JSON number, true, false or null given as text (checked by the JSON grammar,
+ * cheaper than event_set_extra_json for values a parser formatted itself). */
+enum rcx_result event_set_extra_literal(struct event *ev, const char *key, size_t klen, const char *lit, size_t len);
 /* Sets extra.<key> to canonical JSON text json (number, true/false, object ...), validated. */
 enum rcx_result event_set_extra_json(struct event *ev, const char *key, size_t klen, const char *json, size_t jlen);
 /* The extra value's JSON text, or NULL. */

@@ -3,6 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/text.h"
+
 /* Current RSIT (MISP "rsit" taxonomy) types, plus the IntelMQ types outside RSIT
  * (blacklist, dga-domain, malware, proxy, tor, unknown), which IntelMQ files under "other"
  * or "malicious-code". */
@@ -119,11 +121,14 @@ static const struct {
 
 static int eq(const char *a, const char *s, size_t len)
 {
-	return strlen(a) == len && !strncasecmp(a, s, len);
+	/* first letter before anything else: this runs for every event */
+	return rcx_lower(a[0]) == rcx_lower(s[0]) && !strncasecmp(a, s, len) && a[len] == '\0';
 }
 
 const char *rcx_taxonomy_type_canonical(const char *s, size_t len)
 {
+	if (len == 0)
+		return NULL;
 	for (size_t i = 0; i < COUNT(types); i++)
 		if (eq(types[i].type, s, len))
 			return types[i].type;
@@ -135,6 +140,8 @@ const char *rcx_taxonomy_type_canonical(const char *s, size_t len)
 
 const char *rcx_taxonomy_canonical(const char *s, size_t len)
 {
+	if (len == 0)
+		return NULL;
 	for (size_t i = 0; i < COUNT(taxonomies); i++)
 		if (eq(taxonomies[i], s, len))
 			return taxonomies[i];

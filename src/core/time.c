@@ -1,6 +1,7 @@
 #include "core/time.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -134,6 +135,15 @@ enum rcx_result rcx_time_parse(const char *s, size_t len, int64_t *ret_us)
 	return RCX_OK;
 }
 
+static char *put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/* Written digit by digit: this runs for every time field of every event, and snprintf costs more
+ * than the rest of the conversion. */
 size_t rcx_time_format(int64_t us, char buf[RCX_TIME_BUF])
 {
 	int64_t secs = us / US_PER_SEC, frac = us % US_PER_SEC;
@@ -149,18 +159,44 @@ size_t rcx_time_format(int64_t us, char buf[RCX_TIME_BUF])
 	int64_t y;
 	unsigned m, d;
 	civil_from_days(days, &y, &m, &d);
-	int n;
-	if (frac)
-		n = snprintf(buf, RCX_TIME_BUF, "%04lld-%02u-%02uT%02u:%02u:%02u.%06lld+00:00", (long long)y, m, d,
-			     (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60), (long long)frac);
-	else
-		n = snprintf(buf, RCX_TIME_BUF, "%04lld-%02u-%02uT%02u:%02u:%02u+00:00", (long long)y, m, d,
-			     (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
-	return n > 0 ? (size_t)n : 0;
+	if (y < 0 || y > 9999) {
+		int n = snprintf(buf, RCX_TIME_BUF, "%lld-%02u-%02uT%02u:%02u:%02u+00:00", (long long)y, m, d,
+				 (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
+		return n > 0 ? (size_t)n : 0;
+	}
+	char *p = buf;
+	p = put2(p, (unsigned)(y / 100));
+	p = put2(p, (unsigned)(y % 100));
+	*p++ = '-';
+	p = put2(p, m);
+	*p++ = '-';
+	p = put2(p, d);
+	*p++ = 'T';
+	p = put2(p, (unsigned)(rem / 3600));
+	*p++ = ':';
+	p = put2(p, (unsigned)(rem / 60 % 60));
+	*p++ = ':';
+	p = put2(p, (unsigned)(rem % 60));
+	if (frac) {
+		*p++ = '.';
+		for (int64_t div = 100000; div; div /= 10)
+			*p++ = (char)('0' + frac / div % 10);
+	}
+	memcpy(p, "+00:00", 7);
+	return (size_t)(p - buf) + 6;
 }
 
 int64_t rcx_time_now(void)
 {
+	/* RCX_NOW pins the clock (tests, reproducible golden output). */
+	static int pinned = -1;
+	static int64_t pinned_us;
+	if (pinned < 0) {
+		const char *env = getenv("RCX_NOW");
+		pinned = env && *env && rcx_time_parse(env, strlen(env), &pinned_us) == RCX_OK;
+	}
+	if (pinned)
+		return pinned_us;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;

@@ -18,7 +18,7 @@ enum rcx_result rcx_time_parse(const char *s, size_t len, int64_t *ret_us);
 size_t rcx_time_format(int64_t us, char buf[RCX_TIME_BUF]);
 /* Days since 1970-01-01 for a proleptic Gregorian date. */
 int64_t rcx_time_days_from_civil(int64_t y, unsigned m, unsigned d);
-/* Current time. */
+/* Current time; the environment variable RCX_NOW (an ISO-8601 time) pins it for tests. */
 int64_t rcx_time_now(void);
 /* Parses a duration such as "24h", "90m", "3600s", "7d", "3600" (seconds) into microseconds. */
 enum rcx_result rcx_duration_parse(const char *s, size_t len, int64_t *ret_us);

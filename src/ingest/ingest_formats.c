@@ -5,10 +5,30 @@
 #include "ingest/ingest.h"
 
 /* FORMATS-BEGIN (one line per format; keep in the order detection should try them) */
+extern const struct ingest_format ingest_format_shadowserver;
+extern const struct ingest_format ingest_format_feodo_json;
+extern const struct ingest_format ingest_format_feodo_csv;
+extern const struct ingest_format ingest_format_urlhaus_csv;
+extern const struct ingest_format ingest_format_spamhaus_drop;
+extern const struct ingest_format ingest_format_intelmq_jsonl;
+extern const struct ingest_format ingest_format_list_ip;
+extern const struct ingest_format ingest_format_list_domain;
+extern const struct ingest_format ingest_format_list_url;
+extern const struct ingest_format ingest_format_csv;
 /* FORMATS-END */
 
 static const struct ingest_format *const formats[] = {
 	/* TABLE-BEGIN */
+	&ingest_format_shadowserver,
+	&ingest_format_feodo_json,
+	&ingest_format_feodo_csv,
+	&ingest_format_urlhaus_csv,
+	&ingest_format_spamhaus_drop,
+	&ingest_format_intelmq_jsonl,
+	&ingest_format_list_ip,
+	&ingest_format_list_domain,
+	&ingest_format_list_url,
+	&ingest_format_csv,
 	/* TABLE-END */
 	NULL,
 };

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/config.h"
@@ -81,6 +83,64 @@ static void test_ip(void **state)
 	assert_false(rcx_cidr_contains(&c, &ip));
 	assert_int_equal(rcx_cidr_parse("0.0.0.0/0", 9, true, &c), RCX_OK);
 	assert_true(rcx_cidr_contains(&c, &ip));
+}
+
+/* The hand-written parser and formatter against libc's inet_pton/inet_ntop. */
+static void test_ip_differential(void **state)
+{
+	(void)state;
+	static const char *const inputs[] = {
+		"::", "::1", "1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1::8", "fe80::1:2",
+		"::ffff:192.0.2.1", "64:ff9b::198.51.100.7", "2001:db8::0:1", "2001:DB8:0:0:1:0:0:1", "1:2:3:4:5:6:1.2.3.4",
+		":::", "1:::2", "1::2::3", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", ":1::", "1:", "12345::", "::1.2.3",
+		"::1.2.3.4.5", "1:2:3:4:5:6:7:1.2.3.4", "g::", "0.0.0.0", "255.255.255.255", "1.2.3", "1.2.3.4.5",
+		"01.2.3.4", "1.2.3.256", "1..3.4", "1.2.3.4 ", "::ffff:1.2.3.04", "1:2:3:4:5:6:7:8::", "::0:0:0:0:0:0:0",
+	};
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		const char *s = inputs[i];
+		uint8_t want[16];
+		int af = strchr(s, ':') ? AF_INET6 : AF_INET;
+		bool ok = inet_pton(af, s, want) == 1;
+		struct rcx_ip ip;
+		size_t n = strlen(s);
+		while (n && s[n - 1] == ' ')
+			n--;
+		enum rcx_result r = rcx_ip_parse(s, n, &ip);
+		if (n != strlen(s))
+			ok = inet_pton(af, "1.2.3.4", want) == 1; /* trailing blanks are trimmed by rcx */
+		if (ok != (r == RCX_OK))
+			fail_msg("parse of '%s': libc %d, rcx %d", s, ok, r);
+		if (ok && n == strlen(s))
+			assert_memory_equal(ip.addr, want, af == AF_INET6 ? 16 : 4);
+	}
+	/* formatting: random addresses with many zero groups */
+	uint64_t x = 88172645463325252ull;
+	for (int k = 0; k < 20000; k++) {
+		struct rcx_ip ip = {.family = 6};
+		for (int g = 0; g < 8; g++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			unsigned v = (x & 3) ? 0 : (unsigned)(x >> 16) & ((x & 4) ? 0xf : 0xffff);
+			ip.addr[2 * g] = (uint8_t)(v >> 8);
+			ip.addr[2 * g + 1] = (uint8_t)v;
+		}
+		if (k % 7 == 0) {
+			memset(ip.addr, 0, 10);
+			ip.addr[10] = ip.addr[11] = 0xff;
+		}
+		char mine[RCX_IP_BUF], theirs[INET6_ADDRSTRLEN];
+		rcx_ip_format(&ip, mine);
+		inet_ntop(AF_INET6, ip.addr, theirs, sizeof(theirs));
+		bool compat = !memcmp(ip.addr, "\0\0\0\0\0\0\0\0\0\0\0\0", 12) && (ip.addr[12] | ip.addr[13]);
+		if (!compat)
+			assert_string_equal(mine, theirs);
+		struct rcx_ip back;
+		assert_int_equal(rcx_ip_parse(mine, strlen(mine), &back), RCX_OK);
+		assert_memory_equal(back.addr, ip.addr, 16);
+		ip.family = 4;
+		rcx_ip_format(&ip, mine);
+		inet_ntop(AF_INET, ip.addr, theirs, sizeof(theirs));
+		assert_string_equal(mine, theirs);
+	}
 }
 
 static void test_tlp_taxonomy(void **state)
@@ -294,6 +354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time),          cmocka_unit_test(test_ip),
+		cmocka_unit_test(test_ip_differential),
 		cmocka_unit_test(test_tlp_taxonomy),  cmocka_unit_test(test_text),
 		cmocka_unit_test(test_config),        cmocka_unit_test(test_event_table),
 		cmocka_unit_test(test_event_normalise), cmocka_unit_test(test_event_json),
