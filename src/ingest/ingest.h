@@ -39,7 +39,11 @@ struct ingest_source {
 	const char *report_type;   /* Shadowserver report type, or NULL */
 	const char *map_path;      /* column map for the generic CSV format, or NULL */
 	struct rcx_config *config; /* never NULL */
+	/* INGEST_ERROR_MAX bytes, "" on entry: when parse() refuses the whole file it says why here */
+	char *error;
 };
+
+#define INGEST_ERROR_MAX 512
 
 struct ingest_format {
 	const char *name;         /* as in `--format` */
@@ -57,5 +61,7 @@ const struct ingest_format *ingest_format_detect(const char *path, const char *h
 /* Iterates the table: the i-th format or NULL past the end. */
 const struct ingest_format *ingest_format_at(size_t i);
 
+/* Records why parse() refuses the whole file in src->error (when the caller gave a buffer). */
+void ingest_source_error(const struct ingest_source *src, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Convenience for parsers: rejects the record of `line` with reason, keeping its raw text. */
 enum rcx_result ingest_reject_line(struct ingest_sink *sink, const struct ingest_line *l, const char *reason);

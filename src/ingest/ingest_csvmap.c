@@ -493,11 +493,16 @@ static enum rcx_result map_record(struct csv_run *r, const struct ingest_csv_rec
 static enum rcx_result parse_csv(const struct ingest_source *src, struct ingest_reader *in, struct ingest_sink *sink)
 {
 	struct ingest_csvmap *m = NULL;
-	if (!src->map_path)
+	if (!src->map_path) {
+		ingest_source_error(src, "the csv format needs a column map (--map FILE)");
 		return RCX_ECONFIG;
-	enum rcx_result rc = ingest_csvmap_load(src->map_path, &m, NULL);
-	if (rc != RCX_OK)
+	}
+	char why[INGEST_REASON_MAX] = "";
+	enum rcx_result rc = ingest_csvmap_load(src->map_path, &m, why);
+	if (rc != RCX_OK) {
+		ingest_source_error(src, "map %s: %s", src->map_path, why[0] ? why : rcx_result_message(rc));
 		return rc == RCX_ENOMEM ? rc : RCX_ECONFIG;
+	}
 	struct csv_run r = {m, sink, RCX_STRBUF_INIT(RCX_LINE_MAX), m->columns};
 	struct ingest_csv csv;
 	bool need_header = m->header;

@@ -1,5 +1,7 @@
 /* The table of feed formats. Adding a format: write ingest_<family>.c defining a
  * `const struct ingest_format ingest_format_<name>`, declare it here and add it to the table. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ingest/ingest.h"
@@ -57,4 +59,14 @@ const struct ingest_format *ingest_format_detect(const char *path, const char *h
 enum rcx_result ingest_reject_line(struct ingest_sink *sink, const struct ingest_line *l, const char *reason)
 {
 	return sink->reject(sink, l->lineno, reason, l->data, l->len, l->total_len);
+}
+
+void ingest_source_error(const struct ingest_source *src, const char *fmt, ...)
+{
+	if (!src->error)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(src->error, INGEST_ERROR_MAX, fmt, ap);
+	va_end(ap);
 }

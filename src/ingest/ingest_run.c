@@ -318,6 +318,20 @@ static char *errorf(const char *fmt, ...)
 	return rcx_strbuf_steal(&b);
 }
 
+static enum rcx_result hash_fd(crypto_generichash_state *st, int fd, uint8_t *buf)
+{
+	for (;;) {
+		ssize_t n = read(fd, buf, RCX_READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return RCX_EIO;
+		if (n == 0)
+			return RCX_OK;
+		crypto_generichash_update(st, buf, (size_t)n);
+	}
+}
+
 /* The file's identity for checkpoints: its content plus how it is read. */
 static enum rcx_result file_identity(const char *path, const struct run *r, uint8_t ret_id[32])
 {
@@ -330,26 +344,22 @@ static enum rcx_result file_identity(const char *path, const struct run *r, uint
 			       r->src.feed_name ? r->src.feed_name : "", r->src.map_path ? r->src.map_path : ""};
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		crypto_generichash_update(&st, (const uint8_t *)parts[i], strlen(parts[i]) + 1);
-	enum rcx_result rc = RCX_OK;
 	uint8_t *buf = malloc(RCX_READ_CHUNK);
 	if (!buf) {
 		close(fd);
 		return RCX_ENOMEM;
 	}
-	for (;;) {
-		ssize_t n = read(fd, buf, RCX_READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = RCX_EIO;
-			break;
+	enum rcx_result rc = hash_fd(&st, fd, buf);
+	close(fd);
+	/* a corrected column map makes the same file a different ingest */
+	if (rc == RCX_OK && r->src.map_path) {
+		int mfd = open(r->src.map_path, O_RDONLY | O_CLOEXEC);
+		if (mfd >= 0) {
+			rc = hash_fd(&st, mfd, buf);
+			close(mfd);
 		}
-		if (n == 0)
-			break;
-		crypto_generichash_update(&st, buf, (size_t)n);
 	}
 	free(buf);
-	close(fd);
 	if (rc == RCX_OK)
 		crypto_generichash_final(&st, ret_id, 32);
 	return rc;
@@ -422,6 +432,8 @@ enum rcx_result ingest_run_file(const struct ingest_options *o, const char *path
 	r.src.report_type = o->report_type;
 	r.src.map_path = o->map_path;
 	r.src.config = o->config;
+	char parse_error[INGEST_ERROR_MAX] = "";
+	r.src.error = parse_error;
 	r.feed_tlp = feed_tlp_for(o, r.fmt, o->feed_name);
 	if (o->tlp) {
 		enum rcx_tlp t;
@@ -473,7 +485,8 @@ enum rcx_result ingest_run_file(const struct ingest_options *o, const char *path
 			goto store_fail;
 	}
 	if (rc != RCX_OK && !error)
-		error = errorf("%s: %s (format %s)", path, rcx_result_message(rc), r.fmt->name);
+		error = errorf("%s: %s (format %s)", path, parse_error[0] ? parse_error : rcx_result_message(rc),
+			       r.fmt->name);
 	progress(&r, true);
 	goto out;
 store_fail:

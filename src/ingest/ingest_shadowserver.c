@@ -775,19 +775,30 @@ static enum rcx_result record_build(struct ss_plan *p, const struct ingest_csv_r
 static enum rcx_result report_pick(const struct ingest_source *src, const struct ingest_ss_report **ret_rep)
 {
 	const char *path = schema_path(src);
-	if (!path)
+	if (!path) {
+		ingest_source_error(src, "no Shadowserver mapping file: set [shadowserver] schema in the "
+						       "configuration or RCX_SHADOWSERVER_SCHEMA");
 		return RCX_ECONFIG;
+	}
 	const struct ingest_ss_schema *schema;
 	enum rcx_result r = ingest_ss_schema_get(path, &schema);
-	if (r != RCX_OK)
+	if (r != RCX_OK) {
+		ingest_source_error(src, "Shadowserver mapping file %s: %s", path, rcx_result_message(r));
 		return r;
+	}
 	const char *type = src->report_type;
 	size_t tl = type ? strlen(type) : 0;
-	if (!tl && !ingest_shadowserver_type_from_path(src->path, &type, &tl))
+	if (!tl && !ingest_shadowserver_type_from_path(src->path, &type, &tl)) {
+		ingest_source_error(src, "the report type is not in the file name "
+						       "(YYYY-MM-DD-<type>-....csv); give --report-type");
 		return RCX_EINVAL;
+	}
 	const struct ingest_ss_report *rep = ingest_ss_report_find(schema, type, tl);
-	if (!rep)
+	if (!rep) {
+		ingest_source_error(src, "report type '%.*s' is not in the mapping file %s", (int)tl, type,
+			 path);
 		return RCX_ENOTFOUND;
+	}
 	*ret_rep = rep;
 	return RCX_OK;
 }
