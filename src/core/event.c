@@ -139,7 +139,11 @@ static char *norm_fqdn(struct rcx_arena *a, const char *s, size_t len)
 		for (size_t i = 0; i < len; i++)
 			out[i] = rcx_lower(out[i]);
 	}
-	if (len > 253)
+	/* IDN mapping can turn a last character into a dot ("example.\uFEFF"): strip it here too, so
+	 * normalising twice gives the same name */
+	if (len && out[len - 1] == '.')
+		out[--len] = '\0';
+	if (len == 0 || len > 253)
 		return NULL;
 	size_t label = 0;
 	for (size_t i = 0; i < len; i++) {

@@ -20,6 +20,9 @@
 #define RCX_CONFIG_ENTRIES_MAX  100000u
 #define RCX_ROUTE_RULES_MAX     1000000u
 #define RCX_PFX2AS_ENTRIES_MAX  4000000u
+#define RCX_ASNAMES_ENTRIES_MAX 1000000u              /* lines of all asnames files together */
+#define RCX_ENRICH_LINE_MAX     4096u                 /* one line of a pfx2as or asnames file */
+#define RCX_ENRICH_MMDB_MAX     16u                   /* [enrich] mmdb = entries */
 
 /* Output */
 #define RCX_EVENTS_LIMIT_MAX    100000000u

@@ -20,7 +20,8 @@ enum rcx_result rcx_strbuf_puts(struct rcx_strbuf *b, const char *s);
 enum rcx_result rcx_strbuf_putc(struct rcx_strbuf *b, char c);
 enum rcx_result rcx_strbuf_printf(struct rcx_strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-enum rcx_result rcx_strbuf_vprintf(struct rcx_strbuf *b, const char *fmt, va_list ap);
+enum rcx_result rcx_strbuf_vprintf(struct rcx_strbuf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Makes room for n more bytes; returns a pointer to write them, then call rcx_strbuf_commit. */
 char *rcx_strbuf_reserve(struct rcx_strbuf *b, size_t n);
 void rcx_strbuf_commit(struct rcx_strbuf *b, size_t n);

@@ -14,19 +14,9 @@
 #include <stddef.h>
 
 #include "core/config.h"
+#include "core/limits.h"
 #include "core/event.h"
 #include "core/result.h"
-
-/* Limits of this module; to move to core/limits.h. */
-#ifndef RCX_ASNAMES_ENTRIES_MAX
-#define RCX_ASNAMES_ENTRIES_MAX 1000000u /* lines of all asnames files together */
-#endif
-#ifndef RCX_ENRICH_LINE_MAX
-#define RCX_ENRICH_LINE_MAX 4096u        /* one line of a pfx2as or asnames file */
-#endif
-#ifndef RCX_ENRICH_MMDB_MAX
-#define RCX_ENRICH_MMDB_MAX 16u          /* mmdb = entries */
-#endif
 
 struct ingest_enrich;
 

@@ -254,6 +254,8 @@ static void test_event_normalise(void **state)
 	assert_string_equal(ev.f[EF_SOURCE_FQDN], "www.example.com");
 	assert_int_equal(SET(&ev, EF_SOURCE_FQDN, "b\xc3\xbc" "cher.example"), RCX_OK);
 	assert_string_equal(ev.f[EF_SOURCE_FQDN], "xn--bcher-kva.example");
+	assert_int_equal(SET(&ev, EF_SOURCE_FQDN, "example.\xef\xbb\xbf"), RCX_OK); /* IDN maps U+FEFF away */
+	assert_string_equal(ev.f[EF_SOURCE_FQDN], "example");
 	assert_int_equal(SET(&ev, EF_SOURCE_FQDN, "192.0.2.1"), RCX_EPARSE);
 	assert_int_equal(SET(&ev, EF_SOURCE_FQDN, "bad host"), RCX_EPARSE);
 	assert_int_equal(SET(&ev, EF_SOURCE_URL, "hxxp://EXAMPLE[.]com:8080/Path?q=1"), RCX_OK);
