@@ -240,7 +240,7 @@ enum rcx_result ingest_prefix_build(struct ingest_prefix *t)
 		n4++;
 	enum rcx_result r = family_build(&t->v4, e, n4, 32);
 	if (r == RCX_OK)
-		r = family_build(&t->v6, e + n4, m - n4, 128);
+		r = family_build(&t->v6, e ? e + n4 : NULL, m - n4, 128); /* e is NULL for an empty table */
 	if (r != RCX_OK)
 		return r;
 	free(t->pending);
