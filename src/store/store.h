@@ -71,10 +71,12 @@ struct store_ops {
 	enum rcx_result (*begin)(struct store *s);
 	enum rcx_result (*commit)(struct store *s);
 	enum rcx_result (*rollback)(struct store *s);
+	/* Dedup key: identity and rcx.org; time: time.source, else time.observation (RCX_EINVAL if neither). */
 	enum rcx_result (*event_put)(struct store *s, const struct event *ev, int64_t window_us,
 				     enum store_put_status *ret_status, int64_t *ret_id);
 	enum rcx_result (*event_query)(struct store *s, const struct store_event_filter *flt, store_event_cb cb,
 				       void *ctx);
+	/* Events matching flt, ignoring flt->limit (the total that pages of a query add up to). */
 	enum rcx_result (*event_count)(struct store *s, const struct store_event_filter *flt, uint64_t *ret_n);
 	enum rcx_result (*quarantine_put)(struct store *s, const struct store_quarantine *q);
 	enum rcx_result (*quarantine_query)(struct store *s, int64_t after_id, uint64_t limit, store_quarantine_cb cb,

@@ -78,21 +78,19 @@ static struct store_mem *mem(struct store *s)
 	return (struct store_mem *)(void *)s;
 }
 
-/* Makes room for one more element of size in *p (capacity *cap, n used). */
-static bool grow(void *p, size_t *cap, size_t n, size_t size)
+/* Array p with room for one more element of size (capacity *cap, n used): p itself, or p moved
+ * to a larger allocation; NULL when out of memory (p still valid then). */
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
 {
-	void **pp = p;
 	if (n < *cap)
-		return true;
+		return p;
 	size_t ncap = *cap ? *cap * 2 : 16;
 	if (ncap > SIZE_MAX / size)
-		return false;
-	void *q = realloc(*pp, ncap * size);
-	if (!q)
-		return false;
-	*pp = q;
-	*cap = ncap;
-	return true;
+		return NULL;
+	void *q = realloc(p, ncap * size);
+	if (q)
+		*cap = ncap;
+	return q;
 }
 
 /* Copy of s[0..len) plus NUL; *ok turns false when memory runs out. NULL stays NULL. */
@@ -289,8 +287,10 @@ static enum rcx_result event_count_into(struct store_mem *s, size_t index, int64
 {
 	struct mem_event *e = &s->ev[index];
 	if (s->in_txn) {
-		if (!grow(&s->undo, &s->cap_undo, s->n_undo, sizeof(*s->undo)))
+		void *undo_new = grow(s->undo, &s->cap_undo, s->n_undo, sizeof(*s->undo));
+		if (!undo_new)
 			return RCX_ENOMEM;
+		s->undo = undo_new;
 		s->undo[s->n_undo++] = (struct mem_undo){index, e->count, e->first_seen, e->last_seen};
 	}
 	e->count++;
@@ -308,8 +308,10 @@ static enum rcx_result event_insert(struct store_mem *s, const struct event *ev,
 
 	if (s->n_ev + 1 > s->n_heads / 2 && !heads_resize(s, s->n_heads * 2))
 		return RCX_ENOMEM;
-	if (!grow(&s->ev, &s->cap_ev, s->n_ev, sizeof(*s->ev)))
+	void *ev_new = grow(s->ev, &s->cap_ev, s->n_ev, sizeof(*s->ev));
+	if (!ev_new)
 		return RCX_ENOMEM;
+	s->ev = ev_new;
 	rcx_strbuf_clear(&s->body);
 	enum rcx_result r = event_to_json(ev, 0, &s->body);
 	if (r != RCX_OK)
@@ -447,8 +449,10 @@ static enum rcx_result mem_quarantine_put(struct store *st, const struct store_q
 		return RCX_EINVAL;
 	if (s->readonly)
 		return RCX_ESTORE;
-	if (!grow(&s->qr, &s->cap_qr, s->n_qr, sizeof(*s->qr)))
+	void *qr_new = grow(s->qr, &s->cap_qr, s->n_qr, sizeof(*s->qr));
+	if (!qr_new)
 		return RCX_ENOMEM;
+	s->qr = qr_new;
 	store_quarantine_norm(in, &q);
 	q.id = (int64_t)s->n_qr + 1;
 	q.file = dupz(q.file, &ok);
@@ -502,8 +506,10 @@ static enum rcx_result mem_checkpoint_put(struct store *st, const uint8_t file_i
 		return RCX_EINVAL;
 	if (s->readonly)
 		return RCX_ESTORE;
-	if (!grow(&s->cp, &s->cap_cp, s->n_cp, sizeof(*s->cp)))
+	void *cp_new = grow(s->cp, &s->cap_cp, s->n_cp, sizeof(*s->cp));
+	if (!cp_new)
 		return RCX_ENOMEM;
+	s->cp = cp_new;
 	struct mem_checkpoint *c = &s->cp[s->n_cp];
 	memcpy(c->file_id, file_id, 32);
 	c->cp = *cp;
@@ -526,8 +532,10 @@ static enum rcx_result mem_org_add(struct store *st, const struct store_org *org
 	for (size_t i = 0; i < s->n_org; i++)
 		if (!strcmp(s->org[i].name, org->name))
 			return RCX_EEXIST;
-	if (!grow(&s->org, &s->cap_org, s->n_org, sizeof(*s->org)))
+	void *org_new = grow(s->org, &s->cap_org, s->n_org, sizeof(*s->org));
+	if (!org_new)
 		return RCX_ENOMEM;
+	s->org = org_new;
 	struct mem_org o = {dupz(org->name, &ok), dupz(org->country, &ok), dupz(org->kind, &ok)};
 	if (!ok) {
 		free(o.name);

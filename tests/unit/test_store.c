@@ -420,7 +420,8 @@ static void test_query_nested(void **state)
 	struct fixture *f = *state;
 	load_filter_set(f);
 	struct nested n = {f->s, 0, 0};
-	assert_int_equal(store_event_query(f->s, &(struct store_event_filter){.type = "scanner"}, outer_cb, &n), RCX_OK);
+	struct store_event_filter flt = {.type = "scanner"};
+	assert_int_equal(store_event_query(f->s, &flt, outer_cb, &n), RCX_OK);
 	assert_int_equal(n.outer, 4);
 	assert_int_equal(n.inner, 16);
 }
@@ -514,7 +515,8 @@ static void test_quarantine(void **state)
 	memset(big, 'x', big_len);
 
 	struct store_quarantine q1 = {.file = "feed.csv", .line = 7, .feed = "Shadowserver",
-				      .reason = "source.ip: an IP address", .raw = bin, .raw_len = sizeof(bin) - 1, .raw_total = sizeof(bin) - 1,
+				      .reason = "source.ip: an IP address", .raw = bin, .raw_len = sizeof(bin) - 1,
+				      .raw_total = sizeof(bin) - 1,
 				      .time_us = 1700000000000000};
 	struct store_quarantine q2 = {.file = NULL, .line = 1, .feed = "stdin", .reason = "empty", .raw = NULL,
 				      .time_us = 1700000000000001};
@@ -719,6 +721,32 @@ static void test_sqlite_reopen(void **state)
 	assert_int_equal(store_org_add(f->s, &(struct store_org){.name = "new"}, NULL), RCX_ESTORE);
 }
 
+/* Two handles on one file: a reader sees only committed events (WAL snapshot), and a second
+ * read-write open does not wait for the writer's transaction. */
+static void test_sqlite_two_handles(void **state)
+{
+	struct fixture *f = *state;
+	struct store *reader = NULL, *other = NULL;
+	uint64_t n = 99;
+
+	assert_int_equal(store_begin(f->s), RCX_OK);
+	put(f, mkev(f, "source.ip", "192.0.2.1", NULL), 0, STORE_PUT_NEW);
+	assert_int_equal(store_open(f->path, true, &reader), RCX_OK);
+	assert_int_equal(store_open(f->path, false, &other), RCX_OK);
+	assert_int_equal(store_event_count(reader, &(struct store_event_filter){0}, &n), RCX_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_commit(f->s), RCX_OK);
+	assert_int_equal(store_event_count(reader, &(struct store_event_filter){0}, &n), RCX_OK);
+	assert_int_equal(n, 1);
+	/* the second writer dedups against what the first committed */
+	struct event *again = mkev(f, "source.ip", "192.0.2.1", NULL);
+	enum store_put_status st = STORE_PUT_NEW;
+	assert_int_equal(store_event_put(other, again, 0, &st, NULL), RCX_OK);
+	assert_int_equal(st, STORE_PUT_DUPLICATE);
+	store_close(other);
+	store_close(reader);
+}
+
 static void test_sqlite_readonly_missing(void **state)
 {
 	struct fixture *f = *state;
@@ -816,8 +844,8 @@ static void test_sqlite_throughput(void **state)
 			rcx_time_format(base + (int64_t)i * 1000000, ts);
 			evs[j] = mkev(f, "classification.type", "scanner", "classification.identifier", "scan-ssh",
 				      "source.ip", ip, "source.port", "22", "source.asn", "64500", "feed.name",
-				      "Shadowserver", "feed.provider", "Shadowserver", "rcx.org", "CERT-AL", "tlp", "amber",
-				      "time.source", ts, "extra.tag", "ssh", NULL);
+				      "Shadowserver", "feed.provider", "Shadowserver", "rcx.org", "CERT-AL", "tlp",
+				      "amber", "time.source", ts, "extra.tag", "ssh", NULL);
 		}
 		double t0 = now_s();
 		assert_int_equal(store_begin(f->s), RCX_OK);
@@ -855,6 +883,7 @@ int main(void)
 		BOTH(test_checkpoint),
 		BOTH(test_transactions),
 		ON(SQLITE, test_sqlite_reopen),
+		ON(SQLITE, test_sqlite_two_handles),
 		ON(SQLITE, test_sqlite_readonly_missing),
 		ON(SQLITE, test_sqlite_schema),
 		ON(SQLITE, test_sqlite_throughput),
