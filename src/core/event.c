@@ -739,64 +739,140 @@ void event_classify(struct event *ev)
 
 /* ---- JSON ---- */
 
-static enum rcx_result put_extras(const struct event *ev, struct rcx_strbuf *out, bool *first)
+/* Bytes needed for s as a quoted JSON string, and the writer for it (json_string_in_arena's rules). */
+static size_t json_string_size(const char *s, size_t len)
 {
-	const struct event_extra *x = ev->extra; /* sorted by key */
-	uint32_t n = ev->n_extra;
-	enum rcx_result r = RCX_OK;
-	for (uint32_t i = 0; i < n && r == RCX_OK; i++) {
-		if (!*first)
-			rcx_strbuf_append(out, ", ", 2);
-		*first = false;
-		rcx_strbuf_append(out, "\"extra.", 7);
-		/* keys are valid UTF-8; escape them like any string, minus the quotes we already wrote */
-		size_t before = out->len;
-		r = rcx_json_put_string(out, x[i].key, strlen(x[i].key));
-		if (r != RCX_OK)
-			break;
-		memmove(out->data + before, out->data + before + 1, out->len - before - 1);
-		out->len--;
-		rcx_strbuf_append(out, ": ", 2);
-		r = rcx_strbuf_puts(out, x[i].value);
+	size_t n = 2;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			n += 1;
+		else if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f')
+			n += 2;
+		else
+			n += 6;
 	}
-	return r;
+	return n;
 }
 
+static char *json_string_write(char *w, const char *s, size_t len, bool quotes)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (quotes)
+		*w++ = '"';
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		memcpy(w, s + start, i - start);
+		w += i - start;
+		start = i + 1;
+		*w++ = '\\';
+		switch (c) {
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
+		case '\b': *w++ = 'b'; break;
+		case '\f': *w++ = 'f'; break;
+		default:
+			*w++ = 'u';
+			*w++ = '0';
+			*w++ = '0';
+			*w++ = hex[c >> 4];
+			*w++ = hex[c & 15];
+		}
+	}
+	memcpy(w, s + start, len - start);
+	w += len - start;
+	if (quotes)
+		*w++ = '"';
+	return w;
+}
+
+static bool emit_field(int f, unsigned flags)
+{
+	if (f >= EF_RCX_CONSTITUENCY && f <= EF_RCX_ORG && f != EF_RCX_CONSTITUENCY && f != EF_RCX_ORG)
+		return flags & EVENT_JSON_META;
+	return true;
+}
+
+/* One pass to size the object, one reserve, one pass to write it: the event body is written for
+ * every stored event, so no per-piece appends. */
 enum rcx_result event_to_json(const struct event *ev, unsigned flags, struct rcx_strbuf *out)
 {
-	bool first = true;
-	enum rcx_result r = rcx_strbuf_putc(out, '{');
-	for (int f = 0; f < EF_MAX && r == RCX_OK; f++) {
-		if (f == EF_FEED_ACCURACY && ev->n_extra)
-			r = put_extras(ev, out, &first);
-		if (f == EF_RCX_CONSTITUENCY && (flags & EVENT_JSON_RAW) && ev->raw) {
-			if (!first)
-				rcx_strbuf_append(out, ", ", 2);
-			first = false;
-			rcx_strbuf_append(out, "\"raw\": \"", 8);
-			rcx_base64_put(out, (const uint8_t *)ev->raw, ev->raw_len);
-			r = rcx_strbuf_putc(out, '"');
-		}
-		const char *v = ev->f[f];
-		if (!v || r != RCX_OK)
+	size_t vlen[EF_MAX];
+	size_t need = 2;
+	for (int f = 0; f < EF_MAX; f++) {
+		if (!ev->f[f] || !emit_field(f, flags))
 			continue;
-		if (!(flags & EVENT_JSON_META) && !strncmp(event_fields[f].name, "rcx.", 4) && f != EF_RCX_CONSTITUENCY &&
-		    f != EF_RCX_ORG)
-			continue;
-		if (!first)
-			rcx_strbuf_append(out, ", ", 2);
-		first = false;
-		rcx_strbuf_putc(out, '"');
-		rcx_strbuf_puts(out, event_fields[f].name);
-		rcx_strbuf_append(out, "\": ", 3);
-		if (event_field_is_json_literal((enum event_field)f))
-			r = rcx_strbuf_puts(out, v);
-		else
-			r = rcx_json_put_string(out, v, strlen(v));
+		vlen[f] = strlen(ev->f[f]);
+		need += strlen(event_fields[f].name) + 6 +
+			(event_field_is_json_literal((enum event_field)f) ? vlen[f] : json_string_size(ev->f[f], vlen[f]));
 	}
-	if (r == RCX_OK)
-		r = rcx_strbuf_putc(out, '}');
-	return r;
+	for (uint32_t i = 0; i < ev->n_extra; i++)
+		need += 6 + 6 + json_string_size(ev->extra[i].key, strlen(ev->extra[i].key)) + strlen(ev->extra[i].value);
+	bool raw = (flags & EVENT_JSON_RAW) && ev->raw;
+	if (raw)
+		need += 12 + (ev->raw_len + 2) / 3 * 4;
+	char *start = rcx_strbuf_reserve(out, need), *w = start;
+	if (!w)
+		return RCX_ELIMIT;
+	bool first = true;
+	*w++ = '{';
+#define SEP()                      \
+	do {                       \
+		if (!first) {      \
+			*w++ = ',';    \
+			*w++ = ' ';    \
+		}                  \
+		first = false;     \
+	} while (0)
+	for (int f = 0; f < EF_MAX; f++) {
+		if (f == EF_FEED_ACCURACY) {
+			for (uint32_t i = 0; i < ev->n_extra; i++) { /* sorted by key */
+				SEP();
+				memcpy(w, "\"extra.", 7);
+				w = json_string_write(w + 7, ev->extra[i].key, strlen(ev->extra[i].key), false);
+				memcpy(w, "\": ", 3);
+				size_t n = strlen(ev->extra[i].value);
+				memcpy(w + 3, ev->extra[i].value, n);
+				w += 3 + n;
+			}
+		}
+		if (f == EF_RCX_CONSTITUENCY && raw) {
+			SEP();
+			memcpy(w, "\"raw\": \"", 8);
+			w += 8;
+			size_t before = out->len;
+			out->len = (size_t)(w - out->data);
+			rcx_base64_put(out, (const uint8_t *)ev->raw, ev->raw_len); /* fits: reserved above */
+			w = out->data + out->len;
+			out->len = before;
+			*w++ = '"';
+		}
+		if (!ev->f[f] || !emit_field(f, flags))
+			continue;
+		SEP();
+		size_t nl = strlen(event_fields[f].name);
+		*w++ = '"';
+		memcpy(w, event_fields[f].name, nl);
+		w += nl;
+		memcpy(w, "\": ", 3);
+		w += 3;
+		if (event_field_is_json_literal((enum event_field)f)) {
+			memcpy(w, ev->f[f], vlen[f]);
+			w += vlen[f];
+		} else {
+			w = json_string_write(w, ev->f[f], vlen[f], true);
+		}
+	}
+#undef SEP
+	*w++ = '}';
+	rcx_strbuf_commit(out, (size_t)(w - start));
+	return RCX_OK;
 }
 
 static enum rcx_result set_from_json_value(struct event *ev, const char *key, size_t klen, json_t *v)

@@ -7,7 +7,8 @@
 #define RCX_QUARANTINE_RAW_MAX  (64u * 1024u)         /* raw bytes kept per quarantined line */
 #define RCX_READ_CHUNK          (1024u * 1024u)       /* file read size */
 #define RCX_JSON_FEED_MAX       (256u * 1024u * 1024u) /* whole-document JSON feeds (Feodo JSON) */
-#define RCX_INGEST_BATCH        8192u                 /* events per store transaction */
+#define RCX_INGEST_BATCH        65536u                /* input records per store transaction */
+#define RCX_INGEST_ARENA_RECORDS 4096u                /* records between resets of the event arena */
 #define RCX_SCHEMA_FILE_MAX     (32u * 1024u * 1024u) /* Shadowserver mapping file */
 
 /* Event model */

@@ -255,7 +255,11 @@ static enum rcx_result record_done(struct run *r, uint64_t line)
 	r->sum.read++;
 	if (line > r->last_line)
 		r->last_line = line;
-	if (++r->records_in_batch >= RCX_INGEST_BATCH)
+	/* The record's events are stored (or printed) by now: their memory can go long before the
+	 * transaction ends, so memory stays small while commits stay large. */
+	if (++r->records_in_batch % RCX_INGEST_ARENA_RECORDS == 0)
+		rcx_arena_reset(&r->arena);
+	if (r->records_in_batch >= RCX_INGEST_BATCH)
 		return flush(r);
 	if (r->o->progress && r->sum.read >= r->next_progress) {
 		r->next_progress = r->sum.read + 65536;
