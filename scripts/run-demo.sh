@@ -22,4 +22,4 @@ printf '%-60s ' spamhaus-drop.txt; "$rcx" --quiet ingest --format spamhaus-drop 
 printf '%-60s ' blocklist-ips.txt; "$rcx" --quiet ingest --format list-ip var/demo/blocklist-ips.txt
 echo "== $("$rcx" events --count) events in var/rcx.db; three of them:"
 "$rcx" events --limit 3
-echo "== try: build/rcx events --type infected-system --limit 5 | build/rcx quarantine"
+echo "== try: build/rcx events --type infected-system --limit 5    build/rcx quarantine    (RCX_DB=var/rcx.db)"
