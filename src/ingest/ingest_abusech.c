@@ -21,7 +21,7 @@
 #include "core/time.h"
 #include "ingest/ingest.h"
 #include "ingest/ingest_csv.h"
-#include "ingest/ingest_lists.h"
+#include "ingest/ingest_parse.h"
 
 #define ABUSECH_PROVIDER "Abuse.ch"
 

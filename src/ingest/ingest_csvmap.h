@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/result.h"
-#include "ingest/ingest_lists.h"
+#include "ingest/ingest_parse.h"
 
 struct ingest_csvmap;
 

@@ -15,7 +15,7 @@
 #include "core/limits.h"
 #include "core/text.h"
 #include "ingest/ingest.h"
-#include "ingest/ingest_lists.h"
+#include "ingest/ingest_parse.h"
 
 /* The value at a dotted name in flat, nested or mixed form ("source.ip", {"source": {"ip"}}). */
 static json_t *json_find(json_t *obj, const char *name)

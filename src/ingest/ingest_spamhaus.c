@@ -17,7 +17,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "ingest/ingest.h"
-#include "ingest/ingest_lists.h"
+#include "ingest/ingest_parse.h"
 
 #define SPAMHAUS_PROVIDER "Spamhaus"
 

@@ -1,6 +1,5 @@
-/* Plain indicator lists (list-ip, list-domain, list-url), and the small helpers every line-based
- * feed parser of rcx shares (lists, abuse.ch, Spamhaus, generic CSV, IntelMQ JSON lines): what a
- * line is, how a bad line is rejected, and how a rejected value is explained. */
+/* Helpers every line-based feed parser shares (lists, abuse.ch, Spamhaus, generic CSV, IntelMQ JSON
+ * lines): what a line is, how a bad line is rejected, and how a rejected value is explained. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,6 +22,9 @@ bool ingest_line_reject_bad(struct ingest_sink *sink, const struct ingest_line *
  * reason[INGEST_REASON_MAX]; the value is cut and its control bytes escaped. Returns reason. */
 const char *ingest_reason_value(char reason[INGEST_REASON_MAX], const char *what, enum event_field f,
 				enum rcx_result rc, const char *v, size_t len);
+/* Writes before + 'v' (cut, control bytes escaped) + after into reason. Returns reason. */
+const char *ingest_reason_quote(char reason[INGEST_REASON_MAX], const char *before, const char *v, size_t len,
+				const char *after);
 /* event_set of v (blanks trimmed); on failure reason says why, as ingest_reason_value. */
 enum rcx_result ingest_set(struct event *ev, enum event_field f, const char *v, size_t len, const char *what,
 			   char reason[INGEST_REASON_MAX]);
