@@ -159,6 +159,8 @@ static char *norm_fqdn(struct rcx_arena *a, const char *s, size_t len)
 		if (++label > 63)
 			return NULL;
 	}
+	if (label == 0) /* "a.." ends in an empty label */
+		return NULL;
 	struct rcx_ip ip;
 	if (rcx_ip_parse(out, len, &ip) == RCX_OK)
 		return NULL;
@@ -678,6 +680,19 @@ enum rcx_result event_set_extra_literal(struct event *ev, const char *key, size_
 {
 	if (!json_literal_valid(lit, len))
 		return RCX_EPARSE;
+	/* a number with a fraction or exponent is kept in the one form JSON input also gets */
+	bool number = lit[0] == '-' || (lit[0] >= '0' && lit[0] <= '9');
+	if (number && (memchr(lit, '.', len) || memchr(lit, 'e', len) || memchr(lit, 'E', len))) {
+		char buf[64];
+		if (len >= sizeof(buf))
+			return RCX_ELIMIT;
+		memcpy(buf, lit, len);
+		buf[len] = '\0';
+		double d = strtod(buf, NULL);
+		if (!isfinite(d))
+			return RCX_EPARSE;
+		return extra_put(ev, key, klen, format_double(ev->arena, d));
+	}
 	return extra_put(ev, key, klen, rcx_arena_strndup(ev->arena, lit, len));
 }
 
@@ -882,6 +897,8 @@ static enum rcx_result set_from_json_value(struct event *ev, const char *key, si
 	if (klen > 6 && !memcmp(key, "extra.", 6)) {
 		if (json_is_string(v))
 			return event_set_extra_string(ev, key + 6, klen - 6, json_string_value(v), json_string_length(v));
+		if (json_is_real(v)) /* shortest round-trip form, as event_set_extra_literal keeps numbers */
+			return extra_put(ev, key + 6, klen - 6, format_double(ev->arena, json_real_value(v)));
 		char *txt = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 		if (!txt)
 			return RCX_ENOMEM;

@@ -70,6 +70,38 @@ char *rcx_text_to_utf8(struct rcx_arena *a, const char *s, size_t len, size_t *r
 	return out;
 }
 
+size_t rcx_utf8_clean(char *dst, size_t cap, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t w = 0, i = 0;
+	while (i < len) {
+		size_t n = 1;
+		unsigned c = s[i];
+		if (c >= 0x80) {
+			/* the longest valid sequence starting here, else one byte read as Latin-1 */
+			size_t want = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+			if (want && len - i >= want && rcx_utf8_valid(str + i, want))
+				n = want;
+			else
+				n = 0;
+		}
+		size_t out = n ? n : 2;
+		if (w + out + 1 > cap)
+			break;
+		if (n) {
+			memcpy(dst + w, s + i, n);
+			i += n;
+		} else {
+			dst[w] = (char)(0xc0 | (c >> 6));
+			dst[w + 1] = (char)(0x80 | (c & 0x3f));
+			i++;
+		}
+		w += out;
+	}
+	dst[w] = '\0';
+	return w;
+}
+
 enum rcx_result rcx_json_put_string(struct rcx_strbuf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";

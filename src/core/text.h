@@ -13,6 +13,9 @@
 bool rcx_utf8_valid(const char *s, size_t len);
 /* s as UTF-8 in the arena: unchanged when valid UTF-8, else each byte read as Latin-1. */
 char *rcx_text_to_utf8(struct rcx_arena *a, const char *s, size_t len, size_t *ret_len);
+/* Copies s[0..len) into dst[0..cap) as valid UTF-8 (invalid bytes read as Latin-1), cut on a
+ * character boundary to fit, NUL-terminated. Returns the length written. cap must be ≥ 1. */
+size_t rcx_utf8_clean(char *dst, size_t cap, const char *s, size_t len);
 /* Appends s[0..len) (valid UTF-8) as a quoted JSON string. */
 enum rcx_result rcx_json_put_string(struct rcx_strbuf *b, const char *s, size_t len);
 /* Base64 (standard alphabet, padded). */

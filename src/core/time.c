@@ -131,6 +131,9 @@ enum rcx_result rcx_time_parse(const char *s, size_t len, int64_t *ret_us)
 		return RCX_EPARSE;
 	int64_t days = rcx_time_days_from_civil(y, mo, d);
 	int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - offset_s;
+	/* the zone offset may carry a time out of the years 1000..9999, which could not be written back */
+	if (secs < INT64_C(-30610224000) || secs > INT64_C(253402300799))
+		return RCX_EPARSE;
 	*ret_us = secs * US_PER_SEC + frac_us;
 	return RCX_OK;
 }

@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/limits.h"
 #include "core/strbuf.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "core/tlp.h"
 #include "ingest/ingest.h"
@@ -291,11 +292,14 @@ static enum rcx_result sink_reject(struct ingest_sink *sink, uint64_t line, cons
 	if (!already) {
 		r->sum.quarantined++;
 		if (!r->o->dry_run) {
+			/* parsers quote input in their reasons: make it text once, for every reader of quarantine */
+			char why[INGEST_ERROR_MAX];
+			rcx_utf8_clean(why, sizeof(why), reason, strlen(reason));
 			struct store_quarantine q = {
 				.file = r->src.path,
 				.line = line,
 				.feed = r->src.feed_name,
-				.reason = reason,
+				.reason = why,
 				.raw = raw,
 				.raw_len = raw_len < RCX_QUARANTINE_RAW_MAX ? raw_len : RCX_QUARANTINE_RAW_MAX,
 				.raw_total = raw_total > raw_len ? raw_total : raw_len,

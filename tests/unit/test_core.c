@@ -42,6 +42,9 @@ static void test_time(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(rcx_time_parse(bad[i], strlen(bad[i]), &us), RCX_EPARSE);
 	assert_int_equal(us, 42); /* untouched on failure */
+	/* a zone offset must not carry the time out of the years that can be written back */
+	assert_int_equal(rcx_time_parse("1000-01-01T00:00:00+01:00", 25, &us), RCX_EPARSE);
+	assert_int_equal(rcx_time_parse("9999-12-31T23:30:00-01:00", 25, &us), RCX_EPARSE);
 	assert_int_equal(rcx_time_parse("1970-01-01T00:00:01Z", 20, &us), RCX_OK);
 	assert_int_equal(us, 1000000);
 	assert_int_equal(rcx_duration_parse("24h", 3, &us), RCX_OK);
@@ -198,6 +201,11 @@ static void test_text(void **state)
 	assert_int_equal(rcx_parse_i64("-42", 3, &v), RCX_OK);
 	assert_int_equal(v, -42);
 	assert_int_equal(rcx_parse_i64("99999999999999999999", 20, &v), RCX_ELIMIT);
+	char clean[8];
+	assert_int_equal(rcx_utf8_clean(clean, sizeof(clean), "a\xe9" "b", 3), 4);
+	assert_string_equal(clean, "a\xc3\xa9" "b");
+	assert_int_equal(rcx_utf8_clean(clean, 4, "ab\xc3\xa9", 4), 2); /* never cuts a character */
+	assert_string_equal(clean, "ab");
 	rcx_strbuf_free(&lim);
 	rcx_strbuf_free(&b);
 	rcx_arena_free(&a);
@@ -257,6 +265,8 @@ static void test_event_normalise(void **state)
 	assert_int_equal(SET(&ev, EF_SOURCE_FQDN, "example.\xef\xbb\xbf"), RCX_OK); /* IDN maps U+FEFF away */
 	assert_string_equal(ev.f[EF_SOURCE_FQDN], "example");
 	assert_int_equal(SET(&ev, EF_SOURCE_FQDN, "192.0.2.1"), RCX_EPARSE);
+	assert_int_equal(SET(&ev, EF_SOURCE_FQDN, "a..."), RCX_EPARSE); /* empty last label */
+	assert_int_equal(SET(&ev, EF_SOURCE_URL, "http://nat.../x"), RCX_EPARSE);
 	assert_int_equal(SET(&ev, EF_SOURCE_FQDN, "bad host"), RCX_EPARSE);
 	assert_int_equal(SET(&ev, EF_SOURCE_URL, "hxxp://EXAMPLE[.]com:8080/Path?q=1"), RCX_OK);
 	assert_string_equal(ev.f[EF_SOURCE_URL], "http://example.com:8080/Path?q=1");
@@ -344,6 +354,21 @@ static void test_event_json(void **state)
 	assert_string_equal(n.f[EF_SOURCE_GEOLOCATION_CC], "AL");
 	assert_string_equal(event_get_extra(&n, "foo"), "true");
 	assert_string_equal(event_get_extra(&n, "k"), "[1,2]");
+	/* a fractional number reads back in the form it was set in */
+	struct event num, num2;
+	event_init(&num, &a);
+	assert_int_equal(event_set_extra_literal(&num, "score", 5, "1.6", 3), RCX_OK);
+	assert_int_equal(event_set_extra_literal(&num, "flag", 4, "false", 5), RCX_OK);
+	assert_int_equal(event_set_extra_literal(&num, "bad", 3, "1.", 2), RCX_EPARSE);
+	struct rcx_strbuf nb = RCX_STRBUF_INIT(0), nb2 = RCX_STRBUF_INIT(0);
+	event_to_json(&num, 0, &nb);
+	assert_string_equal(nb.data, "{\"extra.flag\": false, \"extra.score\": 1.6}");
+	event_init(&num2, &a);
+	assert_int_equal(event_from_json(&num2, nb.data, nb.len, &why), RCX_OK);
+	event_to_json(&num2, 0, &nb2);
+	assert_string_equal(nb.data, nb2.data);
+	rcx_strbuf_free(&nb);
+	rcx_strbuf_free(&nb2);
 	const char *badip = "{\"source.ip\": \"999.1.1.1\"}";
 	assert_int_equal(event_from_json(&n, badip, strlen(badip), &why), RCX_EPARSE);
 	assert_string_equal(why, "source.ip");
