@@ -202,10 +202,10 @@ static const char *corpus(const char *rel)
 {
 	static char path[4096];
 	const char *root = getenv("RCX_CORPUS");
-	if (!root)
+	if (!root || !*root)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/feeds/%s", root, rel);
-	return path;
+	return access(path, R_OK) == 0 ? path : NULL;
 }
 
 /* A file of tests/data/feeds (always present). */
