@@ -72,9 +72,6 @@
  * batch rewrites index pages all over the ident and source_ip indexes; checkpointing less often
  * copies each such page to the database file once for several commits (measured ~10% faster). */
 #define SQ_WAL_CHECKPOINT_PAGES 10000
-/* Reads through a memory map instead of pread: dedup and index inserts touch pages all over the
- * file, and copying each through the kernel cost a fifth of ingest time (measured with perf). */
-#define SQ_MMAP_BYTES (INT64_C(1) << 30)
 
 /* Append only; see the top of the file. */
 static const char *const migrations[] = {
@@ -351,8 +348,7 @@ static enum rcx_result sq_open(const char *location, bool readonly, struct store
 	sqlite3_busy_timeout(s->db, SQ_BUSY_TIMEOUT_MS);
 	char pragmas[160];
 	snprintf(pragmas, sizeof(pragmas),
-		 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; PRAGMA mmap_size = %lld;", SQ_CACHE_KIB,
-		 (long long)SQ_MMAP_BYTES);
+		 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d;", SQ_CACHE_KIB);
 	r = exec(s->db, pragmas);
 	if (r != RCX_OK)
 		goto fail;
