@@ -999,50 +999,96 @@ enum rcx_result event_from_json(struct event *ev, const char *json, size_t len, 
 	return r;
 }
 
-/* The identity is BLAKE2b-128 over a canonical serialisation (field number, value, NUL; then "extra"
- * keys and values in key order), built in one buffer and hashed in one call: per-field hash
- * updates cost more than the hashing itself. Collision resistance matters: a collision would
- * count a different observation as a duplicate and lose it. */
-void event_identity(const struct event *ev, uint8_t ret_id[16])
+/* The canonical serialisation an identity is computed over: field number, value, NUL for each set
+ * field outside times, TLP and rcx.*; then 0xff, key, NUL, value, NUL per extra in key order.
+ * Writes at most cap bytes; returns the full length. */
+static size_t identity_bytes(const struct event *ev, uint8_t *buf, size_t cap)
+{
+	size_t len = 0;
+#define PUT(p, n)                                        \
+	do {                                             \
+		if (len + (n) <= cap)                    \
+			memcpy(buf + len, (p), (n));     \
+		len += (n);                              \
+	} while (0)
+	for (int f = 0; f < EF_MAX; f++) {
+		if (!ev->f[f] || f == EF_TIME_SOURCE || f == EF_TIME_OBSERVATION || f == EF_TLP ||
+		    (f >= EF_RCX_CONSTITUENCY && f <= EF_RCX_ORG))
+			continue;
+		uint8_t tag = (uint8_t)f;
+		PUT(&tag, 1);
+		PUT(ev->f[f], strlen(ev->f[f]) + 1);
+	}
+	for (uint32_t i = 0; i < ev->n_extra; i++) {
+		uint8_t tag = 0xff;
+		PUT(&tag, 1);
+		PUT(ev->extra[i].key, strlen(ev->extra[i].key) + 1);
+		PUT(ev->extra[i].value, strlen(ev->extra[i].value) + 1);
+	}
+#undef PUT
+	return len;
+}
+
+/* Calls fn on the serialisation, from a stack buffer when it fits (almost always). */
+static void with_identity_bytes(const struct event *ev, void (*fn)(const uint8_t *p, size_t n, void *out), void *out)
 {
 	uint8_t stack[4096];
-	struct rcx_strbuf big = RCX_STRBUF_INIT(0);
-	uint8_t *buf = stack;
-	size_t len = 0, cap = sizeof(stack);
-	for (int pass = 0; pass < 2; pass++) {
-		len = 0;
-		bool fits = true;
-#define PUT(p, n)                                        \
-	do {                                                 \
-		if (len + (n) <= cap)                            \
-			memcpy(buf + len, (p), (n));                 \
-		else                                             \
-			fits = false;                                \
-		len += (n);                                      \
-	} while (0)
-		for (int f = 0; f < EF_MAX; f++) {
-			if (!ev->f[f] || f == EF_TIME_SOURCE || f == EF_TIME_OBSERVATION || f == EF_TLP ||
-			    (f >= EF_RCX_CONSTITUENCY && f <= EF_RCX_ORG))
-				continue;
-			uint8_t tag = (uint8_t)f;
-			PUT(&tag, 1);
-			PUT(ev->f[f], strlen(ev->f[f]) + 1);
-		}
-		for (uint32_t i = 0; i < ev->n_extra; i++) {
-			uint8_t tag = 0xff;
-			PUT(&tag, 1);
-			PUT(ev->extra[i].key, strlen(ev->extra[i].key) + 1);
-			PUT(ev->extra[i].value, strlen(ev->extra[i].value) + 1);
-		}
-#undef PUT
-		if (fits)
-			break;
-		/* rare: an event larger than the stack buffer */
-		buf = (uint8_t *)rcx_strbuf_reserve(&big, len);
-		cap = len;
-		if (!buf)
-			abort();
+	size_t n = identity_bytes(ev, stack, sizeof(stack));
+	if (n <= sizeof(stack)) {
+		fn(stack, n, out);
+		return;
 	}
-	crypto_generichash(ret_id, 16, buf, len, NULL, 0);
-	rcx_strbuf_free(&big);
+	uint8_t *heap = malloc(n);
+	if (!heap)
+		abort();
+	identity_bytes(ev, heap, n);
+	fn(heap, n, out);
+	free(heap);
+}
+
+static void blake2b_128(const uint8_t *p, size_t n, void *out)
+{
+	crypto_generichash(out, 16, p, n, NULL, 0);
+}
+
+/* The identity is BLAKE2b-128 over identity_bytes, hashed in one call (per-field updates cost more
+ * than the hashing). Collision resistance matters: a collision would count a different
+ * observation as a duplicate and lose it. */
+void event_identity(const struct event *ev, uint8_t ret_id[16])
+{
+	with_identity_bytes(ev, blake2b_128, ret_id);
+}
+
+/* 64-bit multiply-xorshift hash over 8-byte words (the MurmurHash2-64 construction). */
+static void hash64(const uint8_t *p, size_t n, void *out)
+{
+	const uint64_t m = UINT64_C(0xc6a4a7935bd1e995);
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ (n * m);
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t k;
+		memcpy(&k, p + i, 8);
+		k *= m;
+		k ^= k >> 47;
+		k *= m;
+		h ^= k;
+		h *= m;
+	}
+	if (i < n) {
+		uint64_t k = 0;
+		memcpy(&k, p + i, n - i);
+		h ^= k;
+		h *= m;
+	}
+	h ^= h >> 47;
+	h *= m;
+	h ^= h >> 47;
+	*(uint64_t *)out = h;
+}
+
+uint64_t event_fingerprint(const struct event *ev)
+{
+	uint64_t h;
+	with_identity_bytes(ev, hash64, &h);
+	return h;
 }

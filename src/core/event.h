@@ -208,3 +208,6 @@ enum rcx_result event_from_json(struct event *ev, const char *json, size_t len, 
 /* 16-byte identity of the event: every field except times, raw and rcx.* bookkeeping. Events
  * with the same identity are the same observation (dedup). */
 void event_identity(const struct event *ev, uint8_t ret_id[16]);
+/* A fast 64-bit hash of the same fields, not collision resistant: for in-memory sets that only
+ * count (dry-run dedup), never for deciding what is stored. */
+uint64_t event_fingerprint(const struct event *ev);

@@ -156,10 +156,7 @@ static enum rcx_result process_event(struct run *r, struct event *ev)
 	bool dup;
 	finish_event(r, ev);
 	if (r->o->dry_run) {
-		uint8_t id[16];
-		uint64_t fp;
-		event_identity(ev, id);
-		memcpy(&fp, id, sizeof(fp));
+		uint64_t fp = event_fingerprint(ev);
 		if (!r->dedup)
 			r->dedup = calloc(1, sizeof(*r->dedup));
 		dup = r->dedup && dedup_seen(r->dedup, fp);
