@@ -70,7 +70,7 @@ def main():
     d, f = gen(a.rows, f"rows-{a.rows}")
     conf = os.path.join(d, "rcx-demo.conf")
     size = os.path.getsize(f)
-    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores; file {f} "
+    print(f"{time.strftime('%Y-%m-%d')} machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores; file {f} "
           f"({a.rows:,} rows, {size / 1e6:.0f} MB)")
 
     cat = best(a.repeat, lambda: run(["sh", "-c", f"cat '{f}' > /dev/null"]))
@@ -116,11 +116,16 @@ def main():
         for ext in ("", "-wal", "-shm"):
             if os.path.exists(db + ext):
                 os.remove(db + ext)
-        big = run([rcx, "--quiet", "--config", os.path.join(bd, "rcx-demo.conf"), "--db", db, "ingest",
-                   "--format", "shadowserver", bf], env=env)
-        print(f"\n{a.big_rows:,}-row end-to-end ingest: {big[0]:.1f} s, {a.big_rows / big[0]:,.0f} rows/s, "
-              f"peak RSS {big[2]:.0f} MiB ({big[1].strip()})")
-        os.remove(db)
+        bconf = ["--config", os.path.join(bd, "rcx-demo.conf"), "--db", db]
+        bdry = run([rcx, "--quiet"] + bconf + ["ingest", "--dry-run", "--format", "shadowserver", bf], env=env)
+        print(f"\n{a.big_rows:,}-row dry-run: {bdry[0]:.1f} s, {a.big_rows / bdry[0]:,.0f} rows/s, "
+              f"peak RSS {bdry[2]:.0f} MiB")
+        big = run([rcx, "--quiet"] + bconf + ["ingest", "--format", "shadowserver", bf], env=env)
+        print(f"{a.big_rows:,}-row end-to-end ingest: {big[0]:.1f} s, {a.big_rows / big[0]:,.0f} rows/s, "
+              f"peak RSS {big[2]:.0f} MiB, database {os.path.getsize(db) / 1e9:.1f} GB ({big[1].strip()})")
+        for ext in ("", "-wal", "-shm"):
+            if os.path.exists(db + ext):
+                os.remove(db + ext)
 
 
 if __name__ == "__main__":
