@@ -584,46 +584,13 @@ static enum rcx_result extra_put(struct event *ev, const char *key, size_t klen,
 
 /* s[0..len) (valid UTF-8) as a quoted JSON string in the arena: sized first, then written, so no
  * scratch buffer is needed. */
+static size_t json_string_size(const char *s, size_t len);
+static char *json_string_write(char *w, const char *s, size_t len, bool quotes);
+
 static char *json_string_in_arena(struct rcx_arena *a, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 2;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			n += 1;
-		else if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f')
-			n += 2;
-		else
-			n += 6;
-	}
-	char *out = rcx_arena_alloc(a, n + 1), *w = out;
-	*w++ = '"';
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			*w++ = (char)c;
-			continue;
-		}
-		*w++ = '\\';
-		switch (c) {
-		case '"': *w++ = '"'; break;
-		case '\\': *w++ = '\\'; break;
-		case '\n': *w++ = 'n'; break;
-		case '\r': *w++ = 'r'; break;
-		case '\t': *w++ = 't'; break;
-		case '\b': *w++ = 'b'; break;
-		case '\f': *w++ = 'f'; break;
-		default:
-			*w++ = 'u';
-			*w++ = '0';
-			*w++ = '0';
-			*w++ = hex[c >> 4];
-			*w++ = hex[c & 15];
-		}
-	}
-	*w++ = '"';
-	*w = '\0';
+	char *out = rcx_arena_alloc(a, json_string_size(s, len) + 1);
+	*json_string_write(out, s, len, true) = '\0';
 	return out;
 }
 
@@ -754,7 +721,7 @@ void event_classify(struct event *ev)
 
 /* ---- JSON ---- */
 
-/* Bytes needed for s as a quoted JSON string, and the writer for it (json_string_in_arena's rules). */
+/* Bytes needed for s as a quoted JSON string (control bytes as \\u00XX), and the writer for it. */
 static size_t json_string_size(const char *s, size_t len)
 {
 	size_t n = 2;

@@ -113,3 +113,18 @@ char *rcx_strbuf_steal(struct rcx_strbuf *b)
 	b->len = b->cap = 0;
 	return p;
 }
+
+char *rcx_strdup_printf(const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		buf[0] = '\0';
+	char *p = strdup(buf);
+	if (!p)
+		abort();
+	return p;
+}

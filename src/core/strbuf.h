@@ -27,5 +27,8 @@ char *rcx_strbuf_reserve(struct rcx_strbuf *b, size_t n);
 void rcx_strbuf_commit(struct rcx_strbuf *b, size_t n);
 void rcx_strbuf_clear(struct rcx_strbuf *b);
 void rcx_strbuf_free(struct rcx_strbuf *b);
+/* A malloc'd formatted string (at most 4 KiB; longer messages are cut), never NULL: for error
+ * messages handed up to the program layer. */
+char *rcx_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Hands the data to the caller (free() it); the buffer becomes empty. */
 char *rcx_strbuf_steal(struct rcx_strbuf *b);

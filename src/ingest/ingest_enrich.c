@@ -62,20 +62,12 @@ static const struct enrich_side sides[2] = {
 	 EF_DESTINATION_GEOLOCATION_LATITUDE, EF_DESTINATION_GEOLOCATION_LONGITUDE},
 };
 
-static void set_error(char **errp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Keeps the first message: the one naming the cause, not its consequences. */
-static void set_error(char **errp, const char *fmt, ...)
-{
-	if (*errp)
-		return;
-	struct rcx_strbuf b = RCX_STRBUF_INIT(4096);
-	va_list ap;
-	va_start(ap, fmt);
-	rcx_strbuf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	*errp = rcx_strbuf_steal(&b);
-}
+#define set_error(errp, ...)                                   \
+	do {                                                   \
+		/* the first message names the cause; keep it */  \
+		if (!*(errp))                                  \
+			*(errp) = rcx_strdup_printf(__VA_ARGS__); \
+	} while (0)
 
 /* ---- line files (plain or gzip: gzread passes plain files through) ---- */
 

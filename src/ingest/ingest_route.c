@@ -61,19 +61,12 @@ struct ingest_routes {
 	const char *cc[26 * 26];
 };
 
-static void set_error(char **errp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_error(char **errp, const char *fmt, ...)
-{
-	if (*errp)
-		return;
-	struct rcx_strbuf b = RCX_STRBUF_INIT(4096);
-	va_list ap;
-	va_start(ap, fmt);
-	rcx_strbuf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	*errp = rcx_strbuf_steal(&b);
-}
+#define set_error(errp, ...)                                   \
+	do {                                                   \
+		/* the first message names the cause; keep it */  \
+		if (!*(errp))                                  \
+			*(errp) = rcx_strdup_printf(__VA_ARGS__); \
+	} while (0)
 
 static uint64_t name_hash(const char *s, size_t len)
 {

@@ -312,16 +312,6 @@ static enum rcx_result sink_reject(struct ingest_sink *sink, uint64_t line, cons
 	return record_done(r, line);
 }
 
-static char *errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *errorf(const char *fmt, ...)
-{
-	struct rcx_strbuf b = RCX_STRBUF_INIT(4096);
-	va_list ap;
-	va_start(ap, fmt);
-	rcx_strbuf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	return rcx_strbuf_steal(&b);
-}
 
 static enum rcx_result hash_fd(crypto_generichash_state *st, int fd, uint8_t *buf)
 {
@@ -396,7 +386,7 @@ enum rcx_result ingest_run_file(const struct ingest_options *o, const char *path
 	memset(&r, 0, sizeof(r));
 	rc = ingest_reader_open(&in, path);
 	if (rc != RCX_OK) {
-		error = errorf("%s: %s", path, rc == RCX_ENOTFOUND ? "no such file" : strerror(errno));
+		error = rcx_strdup_printf("%s: %s", path, rc == RCX_ENOTFOUND ? "no such file" : strerror(errno));
 		goto out_noreader;
 	}
 	r.in = &in;
@@ -404,7 +394,7 @@ enum rcx_result ingest_run_file(const struct ingest_options *o, const char *path
 		r.fmt = ingest_format_find(o->format);
 		if (!r.fmt) {
 			rc = RCX_EUNSUPPORTED;
-			error = errorf("unknown format '%s'", o->format);
+			error = rcx_strdup_printf("unknown format '%s'", o->format);
 			goto out;
 		}
 	} else {
@@ -422,7 +412,7 @@ enum rcx_result ingest_run_file(const struct ingest_options *o, const char *path
 		r.fmt = ingest_format_detect(path, head, hn);
 		if (!r.fmt) {
 			rc = RCX_EUNSUPPORTED;
-			error = errorf("%s: cannot tell the format; give --format", path);
+			error = rcx_strdup_printf("%s: cannot tell the format; give --format", path);
 			goto out;
 		}
 	}
@@ -444,7 +434,7 @@ enum rcx_result ingest_run_file(const struct ingest_options *o, const char *path
 		enum rcx_tlp t;
 		if (rcx_tlp_parse(o->tlp, strlen(o->tlp), &t) != RCX_OK) {
 			rc = RCX_EINVAL;
-			error = errorf("unknown TLP label '%s' (clear, green, amber, amber+strict, red)", o->tlp);
+			error = rcx_strdup_printf("unknown TLP label '%s' (clear, green, amber, amber+strict, red)", o->tlp);
 			goto out;
 		}
 		r.forced_tlp = rcx_tlp_name(t);
@@ -458,7 +448,7 @@ enum rcx_result ingest_run_file(const struct ingest_options *o, const char *path
 		if (strcmp(path, "-") != 0) {
 			rc = file_identity(path, &r, r.file_id);
 			if (rc != RCX_OK) {
-				error = errorf("%s: cannot read", path);
+				error = rcx_strdup_printf("%s: cannot read", path);
 				goto out;
 			}
 			struct store_checkpoint cp;
@@ -490,12 +480,12 @@ enum rcx_result ingest_run_file(const struct ingest_options *o, const char *path
 			goto store_fail;
 	}
 	if (rc != RCX_OK && !error)
-		error = errorf("%s: %s (format %s)", path, parse_error[0] ? parse_error : rcx_result_message(rc),
+		error = rcx_strdup_printf("%s: %s (format %s)", path, parse_error[0] ? parse_error : rcx_result_message(rc),
 			       r.fmt->name);
 	progress(&r, true);
 	goto out;
 store_fail:
-	error = errorf("%s: the store failed: %s", path, rcx_result_message(rc));
+	error = rcx_strdup_printf("%s: the store failed: %s", path, rcx_result_message(rc));
 out:
 	ingest_reader_close(&in);
 out_noreader:
