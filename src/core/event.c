@@ -396,6 +396,12 @@ static char *norm_json(struct rcx_arena *a, const char *s, size_t len)
 	json_t *j = json_loadb(s, len, JSON_DECODE_ANY, &err);
 	if (!j)
 		return NULL;
+	if (json_is_real(j)) {
+		/* one form for a number wherever it comes from (event_set_extra_literal, JSON input) */
+		double d = json_real_value(j);
+		json_decref(j);
+		return format_double(a, d);
+	}
 	char *txt = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 	json_decref(j);
 	if (!txt)

@@ -360,9 +360,11 @@ static void test_event_json(void **state)
 	assert_int_equal(event_set_extra_literal(&num, "score", 5, "1.6", 3), RCX_OK);
 	assert_int_equal(event_set_extra_literal(&num, "flag", 4, "false", 5), RCX_OK);
 	assert_int_equal(event_set_extra_literal(&num, "bad", 3, "1.", 2), RCX_EPARSE);
+	assert_int_equal(event_set_extra_json(&num, "potr", 4, "4.7", 3), RCX_OK); /* not 4.7000000000000002 */
+	assert_string_equal(event_get_extra(&num, "potr"), "4.7");
 	struct rcx_strbuf nb = RCX_STRBUF_INIT(0), nb2 = RCX_STRBUF_INIT(0);
 	event_to_json(&num, 0, &nb);
-	assert_string_equal(nb.data, "{\"extra.flag\": false, \"extra.score\": 1.6}");
+	assert_string_equal(nb.data, "{\"extra.flag\": false, \"extra.potr\": 4.7, \"extra.score\": 1.6}");
 	event_init(&num2, &a);
 	assert_int_equal(event_from_json(&num2, nb.data, nb.len, &why), RCX_OK);
 	event_to_json(&num2, 0, &nb2);
