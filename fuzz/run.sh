@@ -59,7 +59,10 @@ for bin in "$build"/fuzz/fuzz_*; do
 	seeds=$(find "$corpus" -type f | wc -l)
 	log=$work/$name/log
 	# TMPDIR: the files a harness writes (schema, maps, data files) go with the rest, even after a crash
-	TMPDIR=$work/$name "$bin" "$corpus" -max_total_time="$secs" -max_len="$(max_len "$name")" -timeout=10 \
+	# A fixed seed (FUZZ_SEED, default 1) makes every `make test` walk the same sequence of inputs (how
+	# far it gets in SECONDS depends on the machine); a new FUZZ_SEED or a longer run explores further.
+	TMPDIR=$work/$name "$bin" "$corpus" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" \
+		-max_len="$(max_len "$name")" -timeout=10 \
 		-rss_limit_mb=2048 -malloc_limit_mb=2048 -artifact_prefix="$work/$name/artifacts/" \
 		-print_final_stats=1 -close_fd_mask=1 </dev/null >"$log" 2>&1 &
 	child=$!
