@@ -610,16 +610,9 @@ static enum rcx_result csv_parse(struct ingest_reader *in, struct ingest_sink *s
 	enum rcx_result rc;
 	for (;;) {
 		struct ingest_line l;
-		rc = ingest_reader_next(in, &l);
+		rc = ingest_next_data_line(in, sink, &l);
 		if (rc != RCX_OK)
 			break;
-		if (ingest_line_reject_bad(sink, &l, &rc)) {
-			if (rc != RCX_OK)
-				break;
-			continue;
-		}
-		if (ingest_text_blank(l.data, l.len))
-			continue;
 		if (ingest_text_comment(l.data, l.len, "#")) {
 			csv_comment(st, &l);
 			continue;

@@ -510,15 +510,10 @@ static enum rcx_result parse_csv(const struct ingest_source *src, struct ingest_
 	for (;;) {
 		struct ingest_line l;
 		struct ingest_csv_record rec;
-		rc = ingest_reader_next(in, &l);
+		rc = ingest_next_data_line(in, sink, &l);
 		if (rc != RCX_OK)
 			break;
-		if (ingest_line_reject_bad(sink, &l, &rc)) {
-			if (rc != RCX_OK)
-				break;
-			continue;
-		}
-		if (ingest_text_blank(l.data, l.len) || ingest_text_comment(l.data, l.len, m->comment))
+		if (ingest_text_comment(l.data, l.len, m->comment))
 			continue;
 		/* a record may continue over lines inside quotes: let the CSV reader take it from here */
 		ingest_reader_unread(in);

@@ -100,16 +100,9 @@ static enum rcx_result parse_intelmq_jsonl(const struct ingest_source *src, stru
 	enum rcx_result rc;
 	for (;;) {
 		struct ingest_line l;
-		rc = ingest_reader_next(in, &l);
+		rc = ingest_next_data_line(in, sink, &l);
 		if (rc != RCX_OK)
 			break;
-		if (ingest_line_reject_bad(sink, &l, &rc)) {
-			if (rc != RCX_OK)
-				break;
-			continue;
-		}
-		if (ingest_text_blank(l.data, l.len))
-			continue;
 		rc = jsonl_line(sink, &l, &scratch);
 		rcx_arena_reset(&scratch);
 		if (rc != RCX_OK)

@@ -122,15 +122,10 @@ static enum rcx_result list_parse(const struct ingest_source *src, struct ingest
 		return rc;
 	for (;;) {
 		struct ingest_line l;
-		rc = ingest_reader_next(in, &l);
+		rc = ingest_next_data_line(in, sink, &l);
 		if (rc != RCX_OK)
 			break;
-		if (ingest_line_reject_bad(sink, &l, &rc)) {
-			if (rc != RCX_OK)
-				break;
-			continue;
-		}
-		if (ingest_text_blank(l.data, l.len) || ingest_text_comment(l.data, l.len, "#;"))
+		if (ingest_text_comment(l.data, l.len, "#;"))
 			continue;
 		rc = list_line(sink, &l, kind, &cls);
 		if (rc != RCX_OK)

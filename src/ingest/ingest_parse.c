@@ -87,6 +87,25 @@ static void rb_put_value(struct reason_buf *b, const char *v, size_t len)
 		rb_puts(b, "...");
 }
 
+enum rcx_result ingest_next_data_line(struct ingest_reader *in, struct ingest_sink *sink, struct ingest_line *ret_line)
+{
+	for (;;) {
+		struct ingest_line l;
+		enum rcx_result rc = ingest_reader_next(in, &l);
+		if (rc != RCX_OK)
+			return rc;
+		if (ingest_line_reject_bad(sink, &l, &rc)) {
+			if (rc != RCX_OK)
+				return rc;
+			continue;
+		}
+		if (ingest_text_blank(l.data, l.len))
+			continue;
+		*ret_line = l;
+		return RCX_OK;
+	}
+}
+
 const char *ingest_reason_value(char reason[INGEST_REASON_MAX], const char *what, enum event_field f,
 				enum rcx_result rc, const char *v, size_t len)
 {

@@ -18,6 +18,10 @@ bool ingest_text_comment(const char *s, size_t len, const char *chars);
 /* Rejects l when it cannot be a record at all: cut by the reader for being too long, or holding a
  * NUL byte. Returns true when it rejected the line; *ret_rc is then the sink's result. */
 bool ingest_line_reject_bad(struct ingest_sink *sink, const struct ingest_line *l, enum rcx_result *ret_rc);
+/* The next line worth parsing: blank lines are skipped, lines that cannot be a record at all are
+ * rejected (ingest_line_reject_bad). RCX_OK with *ret_line set, RCX_ENOTFOUND at the end of the
+ * input, anything else is a read or sink failure. */
+enum rcx_result ingest_next_data_line(struct ingest_reader *in, struct ingest_sink *sink, struct ingest_line *ret_line);
 /* Writes "<what>: '<value>' is not <what field f expects>" (or "... is too long") into
  * reason[INGEST_REASON_MAX]; the value is cut and its control bytes escaped. Returns reason. */
 const char *ingest_reason_value(char reason[INGEST_REASON_MAX], const char *what, enum event_field f,
