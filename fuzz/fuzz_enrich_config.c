@@ -56,21 +56,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Next blank-separated field of *s[0..*len), as the loader splits them. */
-static bool next_field(const char **s, size_t *len, const char **ret_f, size_t *ret_flen)
-{
-	rcx_trim(s, len);
-	if (*len == 0)
-		return false;
-	size_t n = 0;
-	while (n < *len && (*s)[n] != ' ' && (*s)[n] != '\t')
-		n++;
-	*ret_f = *s;
-	*ret_flen = n;
-	*s += n;
-	*len -= n;
-	return true;
-}
 
 struct probe {
 	enum event_field field; /* EF_SOURCE_IP or EF_SOURCE_ASN */
@@ -84,10 +69,10 @@ static bool canonical_line(struct rcx_arena *a, bool pfx, const char *s, size_t 
 {
 	const char *f[3];
 	size_t fl[3];
-	if (!next_field(&s, &len, &f[0], &fl[0]) || f[0][0] == '#')
+	if (!rcx_next_field(&s, &len, &f[0], &fl[0]) || f[0][0] == '#')
 		return false;
 	if (pfx) {
-		FUZZ_CHECK(next_field(&s, &len, &f[1], &fl[1]) && next_field(&s, &len, &f[2], &fl[2]),
+		FUZZ_CHECK(rcx_next_field(&s, &len, &f[1], &fl[1]) && rcx_next_field(&s, &len, &f[2], &fl[2]),
 			   "accepted pfx2as line with fewer than three fields");
 		char buf[RCX_IP_BUF * 2];
 		FUZZ_CHECK(fl[0] + fl[1] + 1 < sizeof(buf), "accepted pfx2as line with a long network");

@@ -226,6 +226,21 @@ void rcx_trim(const char **s, size_t *len)
 	*len = n;
 }
 
+bool rcx_next_field(const char **s, size_t *len, const char **ret_f, size_t *ret_flen)
+{
+	rcx_trim(s, len);
+	if (*len == 0)
+		return false;
+	size_t n = 0;
+	while (n < *len && (*s)[n] != ' ' && (*s)[n] != '\t')
+		n++;
+	*ret_f = *s;
+	*ret_flen = n;
+	*s += n;
+	*len -= n;
+	return true;
+}
+
 enum rcx_result rcx_parse_i64(const char *s, size_t len, int64_t *ret_v)
 {
 	size_t i = 0;

@@ -33,5 +33,7 @@ static inline char rcx_upper(char c)
 }
 /* Trims blanks (space, tab) on both sides of s[0..*len) in place. */
 void rcx_trim(const char **s, size_t *len);
+/* Splits the next blank-separated (space, tab) field off *s[0..*len): false when none is left. */
+bool rcx_next_field(const char **s, size_t *len, const char **ret_f, size_t *ret_flen);
 /* Parses a decimal integer (optional sign) spanning all of s[0..len). */
 enum rcx_result rcx_parse_i64(const char *s, size_t len, int64_t *ret_v);

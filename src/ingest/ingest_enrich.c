@@ -140,21 +140,6 @@ static enum rcx_result line_file_next(struct line_file *lf, const char **ret_lin
 	}
 }
 
-/* Splits off the next blank-separated field of *s[0..*len). */
-static bool next_field(const char **s, size_t *len, const char **ret_f, size_t *ret_flen)
-{
-	rcx_trim(s, len);
-	if (*len == 0)
-		return false;
-	size_t n = 0;
-	while (n < *len && (*s)[n] != ' ' && (*s)[n] != '\t')
-		n++;
-	*ret_f = *s;
-	*ret_flen = n;
-	*s += n;
-	*len -= n;
-	return true;
-}
 
 /* A decimal AS number 0..4294967295 spanning s[0..len). */
 static bool parse_asn(const char *s, size_t len, uint32_t *ret_asn)
@@ -191,9 +176,9 @@ static const char *pfx2as_parse(void *ctx, const char *s, size_t len, enum rcx_r
 	if (memchr(s, '\0', len))
 		return "NUL byte";
 	for (int i = 0; i < 3; i++)
-		if (!next_field(&s, &len, &f[i], &fl[i]))
+		if (!rcx_next_field(&s, &len, &f[i], &fl[i]))
 			return "expected <address> <prefix length> <AS>";
-	if (next_field(&s, &len, &extra, &extral))
+	if (rcx_next_field(&s, &len, &extra, &extral))
 		return "more than three fields";
 	char buf[RCX_IP_BUF + 8];
 	if (fl[0] + 1 + fl[1] >= sizeof(buf) || fl[1] == 0 || fl[1] > 3)
@@ -271,7 +256,7 @@ static const char *asnames_parse(void *ctx, const char *s, size_t len, enum rcx_
 	*ret_r = RCX_EPARSE;
 	if (memchr(s, '\0', len))
 		return "NUL byte";
-	if (!next_field(&s, &len, &num, &numlen))
+	if (!rcx_next_field(&s, &len, &num, &numlen))
 		return "expected <AS number> <name>";
 	if (numlen > 2 && (num[0] == 'A' || num[0] == 'a') && (num[1] == 'S' || num[1] == 's')) {
 		num += 2;
