@@ -27,3 +27,8 @@
 
 /* Output */
 #define RCX_EVENTS_LIMIT_MAX    100000000u
+
+/* Trust */
+#define RCX_VIEWER_GROUPS_MAX   256u                  /* sharing groups one organisation belongs to */
+#define RCX_RECIPIENTS_MAX      256u                  /* named recipient orgs (or users) per object */
+#define RCX_TRUST_SQL_MAX       (16u * 1024u)         /* generated visibility WHERE fragment */
