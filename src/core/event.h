@@ -89,10 +89,12 @@ enum event_type {
 	X(PROTOCOL_TRANSPORT, "protocol.transport", LOWER, 11) \
 	X(RCX_CONSTITUENCY, "rcx.constituency", STRING, 0) \
 	X(RCX_COUNT, "rcx.count", INTEGER, 0) \
+	X(RCX_DISTRIBUTION, "rcx.distribution", LOWER, 10) \
 	X(RCX_FIRST_SEEN, "rcx.first_seen", DATETIME, 0) \
 	X(RCX_ID, "rcx.id", INTEGER, 0) \
 	X(RCX_LAST_SEEN, "rcx.last_seen", DATETIME, 0) \
 	X(RCX_ORG, "rcx.org", STRING, 0) \
+	X(RCX_SHARING_GROUP, "rcx.sharing_group", STRING, 200) \
 	X(RTIR_ID, "rtir_id", INTEGER, 0) \
 	X(SCREENSHOT_URL, "screenshot_url", URL, 0) \
 	X(SOURCE_ABUSE_CONTACT, "source.abuse_contact", LOWER, 0) \

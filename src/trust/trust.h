@@ -12,6 +12,7 @@
 #include "core/limits.h"
 #include "core/result.h"
 #include "core/strbuf.h"
+#include "store/store.h"
 
 /* Roles of a user within their organisation. */
 enum trust_role {
@@ -51,6 +52,9 @@ bool trust_visible(const struct trust_viewer *v, const struct rcx_label *l);
  * from the table recipients(kind, object_id, org_id, user_id). */
 enum rcx_result trust_sql_where(const struct trust_viewer *v, const struct rcx_label_columns *cols,
 				struct rcx_strbuf *out);
+
+/* Fills ret_vis so that store queries apply the rule for v; v must outlive ret_vis. */
+void trust_store_visibility(const struct trust_viewer *v, struct store_visibility *ret_vis);
 
 /* "admin", "analyst", "reporter", "readonly"; never NULL. */
 const char *trust_role_name(enum trust_role role);

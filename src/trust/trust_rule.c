@@ -338,6 +338,24 @@ enum rcx_result trust_sql_where(const struct trust_viewer *v, const struct rcx_l
 	return err;
 }
 
+static bool store_visible(const void *viewer, const struct rcx_label *label)
+{
+	return trust_visible(viewer, label);
+}
+
+static enum rcx_result store_sql_where(const void *viewer, const struct rcx_label_columns *cols,
+				       struct rcx_strbuf *out)
+{
+	return trust_sql_where(viewer, cols, out);
+}
+
+void trust_store_visibility(const struct trust_viewer *v, struct store_visibility *ret_vis)
+{
+	ret_vis->viewer = v;
+	ret_vis->visible = store_visible;
+	ret_vis->sql_where = store_sql_where;
+}
+
 /* ---- roles ---- */
 
 static const char *const role_names[TRUST_ROLE_MAX] = {
