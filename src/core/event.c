@@ -782,7 +782,8 @@ static char *json_string_write(char *w, const char *s, size_t len, bool quotes)
 
 static bool emit_field(int f, unsigned flags)
 {
-	if (f >= EF_RCX_CONSTITUENCY && f <= EF_RCX_ORG && f != EF_RCX_CONSTITUENCY && f != EF_RCX_ORG)
+	/* rcx.* bookkeeping and the sharing label (rcx.distribution, rcx.sharing_group) are meta */
+	if (f >= EF_RCX_CONSTITUENCY && f <= EF_RCX_SHARING_GROUP && f != EF_RCX_CONSTITUENCY && f != EF_RCX_ORG)
 		return flags & EVENT_JSON_META;
 	return true;
 }
@@ -986,8 +987,8 @@ static size_t identity_bytes(const struct event *ev, uint8_t *buf, size_t cap)
 	} while (0)
 	for (int f = 0; f < EF_MAX; f++) {
 		if (!ev->f[f] || f == EF_TIME_SOURCE || f == EF_TIME_OBSERVATION || f == EF_TLP ||
-		    (f >= EF_RCX_CONSTITUENCY && f <= EF_RCX_ORG))
-			continue;
+		    (f >= EF_RCX_CONSTITUENCY && f <= EF_RCX_SHARING_GROUP))
+			continue; /* the label is not part of what was observed */
 		uint8_t tag = (uint8_t)f;
 		PUT(&tag, 1);
 		PUT(ev->f[f], strlen(ev->f[f]) + 1);

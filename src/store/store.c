@@ -3,9 +3,11 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "store/store_impl.h"
 
@@ -77,7 +79,72 @@ enum rcx_result store_event_load(struct event *ev, struct rcx_arena *arena, cons
 	    set_time(ev, EF_RCX_FIRST_SEEN, meta->first_seen) != RCX_OK ||
 	    set_time(ev, EF_RCX_LAST_SEEN, meta->last_seen) != RCX_OK)
 		return RCX_ESTORE;
+	/* canonical constant names: no need to validate them again through event_set */
+	ev->f[EF_TLP] = rcx_tlp_name(meta->tlp);
+	ev->f[EF_RCX_DISTRIBUTION] = rcx_dist_name(meta->dist);
+	if (!meta->group)
+		event_unset(ev, EF_RCX_SHARING_GROUP);
+	else if (event_set(ev, EF_RCX_SHARING_GROUP, meta->group, strlen(meta->group)) != RCX_OK)
+		return RCX_ESTORE;
 	return RCX_OK;
+}
+
+enum rcx_result store_event_label_parse(const struct event *ev, enum rcx_tlp *ret_tlp, enum rcx_dist *ret_dist)
+{
+	enum rcx_tlp tlp = RCX_TLP_AMBER;
+	enum rcx_dist dist = RCX_DIST_ORG;
+	const char *t = ev->f[EF_TLP], *d = ev->f[EF_RCX_DISTRIBUTION];
+	if (t && rcx_tlp_parse(t, strlen(t), &tlp) != RCX_OK)
+		return RCX_EINVAL; /* event_set only stores valid labels; a caller wrote f[] directly */
+	if (d && rcx_dist_parse(d, strlen(d), &dist) != RCX_OK)
+		return RCX_EINVAL;
+	*ret_tlp = tlp;
+	*ret_dist = dist;
+	return RCX_OK;
+}
+
+static enum rcx_result ids_check(const int64_t *ids, size_t n)
+{
+	if (n > RCX_RECIPIENTS_MAX)
+		return RCX_ELIMIT;
+	if (n && !ids)
+		return RCX_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] <= 0)
+			return RCX_EINVAL;
+	return RCX_OK;
+}
+
+enum rcx_result store_label_check(const struct rcx_label *label)
+{
+	if (!label || (unsigned)label->tlp >= RCX_TLP_MAX || (unsigned)label->dist >= RCX_DIST_MAX || label->group < 0)
+		return RCX_EINVAL;
+	enum rcx_result r = ids_check(label->orgs, label->n_orgs);
+	return r == RCX_OK ? ids_check(label->users, label->n_users) : r;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+size_t store_ids_norm(int64_t *ids, size_t n)
+{
+	if (n < 2)
+		return n;
+	qsort(ids, n, sizeof(*ids), cmp_id);
+	size_t w = 1;
+	for (size_t i = 1; i < n; i++)
+		if (ids[i] != ids[w - 1])
+			ids[w++] = ids[i];
+	return w;
+}
+
+void store_ascii_lower(char *s)
+{
+	for (; *s; s++)
+		*s = rcx_lower(*s);
 }
 
 enum rcx_result store_filter_check(const struct store_event_filter *flt)

@@ -151,12 +151,20 @@ struct store_ops {
 	enum rcx_result (*begin)(struct store *s);
 	enum rcx_result (*commit)(struct store *s);
 	enum rcx_result (*rollback)(struct store *s);
-	/* Dedup key: identity and rcx.org; time: time.source, else time.observation (RCX_EINVAL if neither). */
+	/* Dedup key: identity and rcx.org; time: time.source, else time.observation (RCX_EINVAL if neither).
+	 * A new event is labelled from its fields: owner = the organisation named by rcx.org (0 when
+	 * unknown), tlp (amber when absent), rcx.distribution (org when absent; RCX_EINVAL when
+	 * invalid), rcx.sharing_group (RCX_ENOTFOUND, nothing stored, when no such group); creator 0.
+	 * A duplicate keeps the stored event's label. */
 	enum rcx_result (*event_put)(struct store *s, const struct event *ev, int64_t window_us,
 				     enum store_put_status *ret_status, int64_t *ret_id);
+	/* Events read back carry their label: tlp, rcx.distribution and rcx.sharing_group as stored in
+	 * the label (event_label_set), whatever the event said when it was put. RCX_EINVAL when flt->vis
+	 * lacks the interpreter this store uses (sql_where for SQL stores, visible otherwise). */
 	enum rcx_result (*event_query)(struct store *s, const struct store_event_filter *flt, store_event_cb cb,
 				       void *ctx);
-	/* Events matching flt, ignoring flt->limit (the total that pages of a query add up to). */
+	/* Events matching flt, ignoring flt->limit (the total that pages of a query add up to); with
+	 * flt->vis only the visible ones, so a count never reveals what the viewer cannot see. */
 	enum rcx_result (*event_count)(struct store *s, const struct store_event_filter *flt, uint64_t *ret_n);
 	enum rcx_result (*quarantine_put)(struct store *s, const struct store_quarantine *q);
 	enum rcx_result (*quarantine_query)(struct store *s, int64_t after_id, uint64_t limit, store_quarantine_cb cb,
@@ -164,17 +172,23 @@ struct store_ops {
 	enum rcx_result (*checkpoint_get)(struct store *s, const uint8_t file_id[32], struct store_checkpoint *ret_cp);
 	enum rcx_result (*checkpoint_put)(struct store *s, const uint8_t file_id[32], const char *path,
 					  const struct store_checkpoint *cp);
+	/* A parent must exist (RCX_ENOTFOUND); created_us 0 = now (as for every created_us below). */
 	enum rcx_result (*org_add)(struct store *s, const struct store_org *org, int64_t *ret_id);
 	/* Looks an organisation up by name; with name NULL, the first one created. Strings in ret_org
 	 * stay valid until the next store call. */
 	enum rcx_result (*org_get)(struct store *s, const char *name, struct store_org *ret_org);
 
 	/* ---- accounts and sharing (trust). "ret_" rows' strings stay valid until the next store
-	 * call on the handle. Lookups answer RCX_ENOTFOUND, unique clashes RCX_EEXIST. ---- */
+	 * call on the handle. Lookups answer RCX_ENOTFOUND, unique clashes RCX_EEXIST, and so does a
+	 * reference to a row that does not exist (a user's org, a key's or session's user, a parent,
+	 * a group's owner or member, a label's group or recipient). Listings of an unknown owner are
+	 * empty. Writes join the caller's transaction (store_begin), else are their own. ---- */
 	enum rcx_result (*org_get_id)(struct store *s, int64_t id, struct store_org *ret_org);
 	enum rcx_result (*org_list)(struct store *s, store_org_cb cb, void *ctx);
-	/* Replaces country, kind, sector, parent and contacts of org->id (name is kept). */
+	/* Replaces country, kind, sector, parent and contacts of org->id (name is kept); a parent
+	 * cannot be the organisation itself (RCX_EINVAL). */
 	enum rcx_result (*org_update)(struct store *s, const struct store_org *org);
+	/* The e-mail address is stored lowercase; user_get finds it in any case. */
 	enum rcx_result (*user_add)(struct store *s, const struct store_user *u, int64_t *ret_id);
 	enum rcx_result (*user_get)(struct store *s, const char *email, struct store_user *ret_user);
 	enum rcx_result (*user_get_id)(struct store *s, int64_t id, struct store_user *ret_user);
@@ -184,9 +198,13 @@ struct store_ops {
 	enum rcx_result (*user_update)(struct store *s, const struct store_user *u);
 	enum rcx_result (*apikey_add)(struct store *s, const struct store_apikey *k, int64_t *ret_id);
 	enum rcx_result (*apikey_get)(struct store *s, const char *prefix, struct store_apikey *ret_key);
+	/* Keys of one user, or of all with user 0, by id; revoked keys included (marked). */
 	enum rcx_result (*apikey_list)(struct store *s, int64_t user, store_apikey_cb cb, void *ctx);
+	/* Marks a key revoked (again is fine); RCX_ENOTFOUND for an unknown id. */
 	enum rcx_result (*apikey_revoke)(struct store *s, int64_t id);
+	/* Needs csrf and expires_us > 0. Expired sessions are deleted on the way. */
 	enum rcx_result (*session_put)(struct store *s, const struct store_session *sess);
+	/* RCX_ENOTFOUND for an unknown or expired (expires_us <= now) session. */
 	enum rcx_result (*session_get)(struct store *s, const uint8_t token_hash[32], struct store_session *ret_sess);
 	enum rcx_result (*session_delete)(struct store *s, const uint8_t token_hash[32]);
 	enum rcx_result (*group_add)(struct store *s, const struct store_group *g, int64_t *ret_id);
@@ -194,16 +212,23 @@ struct store_ops {
 	enum rcx_result (*group_list)(struct store *s, store_group_cb cb, void *ctx);
 	/* Adds (member true) or removes an organisation; adding twice or removing a non-member is OK. */
 	enum rcx_result (*group_member_set)(struct store *s, int64_t group, int64_t org, bool member);
+	/* Member organisations, ascending. */
 	enum rcx_result (*group_members)(struct store *s, int64_t group, store_id_cb cb, void *ctx);
-	/* Groups an organisation belongs to, ascending; RCX_ELIMIT past max. */
+	/* Groups an organisation belongs to, ascending; RCX_ELIMIT past max (ret_ids untouched). */
 	enum rcx_result (*org_groups)(struct store *s, int64_t org, int64_t *ret_ids, size_t max, size_t *ret_n);
-	/* The label of an event (owner, TLP, distribution, group; creator 0) with its recipient lists
-	 * (memory valid until the next store call). */
+	/* The label of an event (owner, TLP, distribution, group; creator 0) with its recipient lists,
+	 * each ascending (memory valid until the next store call). */
 	enum rcx_result (*event_label_get)(struct store *s, int64_t id, struct rcx_label *ret_label);
-	/* Replaces TLP, distribution, group and the named recipients of an event. */
+	/* Replaces TLP, distribution, group and the named recipients of an event (owner and creator
+	 * are kept; repeated recipients are stored once). RCX_EINVAL for a TLP or distribution out of
+	 * range or an id <= 0, RCX_ELIMIT past RCX_RECIPIENTS_MAX orgs or users. label may be the one
+	 * event_label_get returned. */
 	enum rcx_result (*event_label_set)(struct store *s, int64_t id, const struct rcx_label *label);
-	/* The last audit entry (RCX_ENOTFOUND when the log is empty). */
+	/* The entry with the highest seq, which the next append chains to (RCX_ENOTFOUND when the log
+	 * is empty). */
 	enum rcx_result (*audit_last)(struct store *s, struct store_audit *ret_entry);
+	/* Stores the entry exactly as given (NULL strings as "", which hash the same); seq >= 1,
+	 * RCX_EEXIST when that seq is taken. */
 	enum rcx_result (*audit_append)(struct store *s, const struct store_audit *entry);
 	/* Entries with seq > after_seq in the order they are stored (rowid order, not seq), at most
 	 * limit (0 = all): so a verifier sees reordering. */

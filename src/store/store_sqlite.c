@@ -1,14 +1,6 @@
-/* The SQLite store (the default).
- *
- * Schema versions and migrations
- *   The schema version is PRAGMA user_version: how many steps of migrations[] have been applied.
- *   A read-write open applies the missing steps in order, each in its own BEGIN IMMEDIATE
- *   transaction that also bumps user_version, so a crash or a concurrent opener leaves the file at
- *   a whole step. A file newer than this code (user_version > steps known) is refused with
- *   RCX_ESTORE, and so is a readonly open of a file that still needs steps. A released step is never
- *   edited: later features (users, incidents, indicators, sharing) append steps that add tables,
- *   columns and indexes. PRAGMA application_id marks the file as rcx's; another application's
- *   database is refused.
+/* The SQLite store (the default): open, transactions, events, quarantine, checkpoints. The schema
+ * and its migrations are in store_sqlite_schema.c; organisations, accounts and sessions in
+ * store_sqlite_accounts.c; sharing groups, labels and the audit log in store_sqlite_sharing.c.
  *
  * Events
  *   body is event_to_json(ev, 0): every field except raw (its own BLOB column) and the rcx.* meta
@@ -19,6 +11,17 @@
  *   for the same expression). source_ip holds the 16 bytes of struct rcx_ip (IPv4 in the first 4,
  *   the rest zero) beside source_family, so a CIDR filter is the BLOB range [network, broadcast]
  *   in one family.
+ *
+ * Labels
+ *   Every event row carries its sharing label in columns (migration 2): owner_id (the id of the
+ *   organisation named by rcx.org, 0 when unknown), creator (0 for ingested data), tlp (never NULL:
+ *   amber when the event has none), dist (enum rcx_dist) and share_group (0 = none); the named
+ *   recipients are rows of recipients(kind, object_id, org_id, user_id). The columns are
+ *   authoritative: a read sets tlp, rcx.distribution and rcx.sharing_group from them, whatever the
+ *   body says, because event_label_set changes only columns and recipients. event_put maps names
+ *   to ids through a small per-handle cache (store_sqlite_sharing.c), which forgets everything when
+ *   PRAGMA data_version says another connection committed (checked once per explicit transaction,
+ *   or per put outside one), when this handle adds an organisation or group, and on rollback.
  *
  * Dedup
  *   event_put looks for the stored event of the same identity and owner (rcx.org) whose TKEY is
@@ -31,6 +34,9 @@
  *   id order; a CIDR filter searches events_source and sorts the matches (SQLite's sorter spills to
  *   a temporary file, so memory stays bounded); since_us alone scans in id order and stops at the
  *   limit, which suits paging. Counts use the index of their filter.
+ *   Visibility (flt->vis) is the trust module's WHERE fragment over the label columns, ANDed into
+ *   the same statement text; it folds the viewer's facts into constants, so such statements differ
+ *   per viewer and live in a small LRU cache keyed by their whole text (SQ_VIS_CACHE entries).
  *
  * Statements
  *   The fixed statements are prepared at open and reused. Event queries are prepared per filter
@@ -39,16 +45,16 @@
  *   inner call prepares and finalises its own.
  *
  * Bounds and cost
- *   Per handle: the page cache (SQ_CACHE_KIB), at most 2 * FLT_SHAPES cached statements, one JSON
- *   buffer for event_put and one arena per running query holding a single event. event_put costs one
- *   index probe and one insert into the table and six indexes; events_ident and events_source take
- *   keys in random order, and those two dominate the time of a large ingest batch (every commit
- *   writes the index pages it touched to the WAL).
+ *   Per handle: the page cache (SQ_CACHE_KIB), at most 2 * SQ_FLT_SHAPES + SQ_VIS_CACHE cached event
+ *   statements, the name cache (SQ_NAME_CACHE slots per kind, SQ_NAME_ARENA_MAX bytes of names),
+ *   one JSON buffer for event_put and one arena per running query holding a single event. event_put
+ *   costs one index probe, one cached name lookup and one insert into the table and its indexes;
+ *   events_ident and events_source take keys in random order, and those two dominate the time of a
+ *   large ingest batch (every commit writes the index pages it touched to the WAL).
  */
-#include "store/store.h"
+#include "store/store_sqlite.h"
 
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +66,6 @@
 #include "core/time.h"
 #include "store/store_impl.h"
 
-#define TKEY "coalesce(time_source, time_observation)"
-#define SQ_APPLICATION_ID 1919121441 /* 0x72637821, "rcx!" */
-#define SQ_STR_(x) #x
-#define SQ_STR(x) SQ_STR_(x)
 #define SQ_BUSY_TIMEOUT_MS 5000
 /* Page cache per handle (negative = KiB for PRAGMA cache_size): ingest dedup probes random ident
  * pages, which must stay in memory for large batches to run at full speed. */
@@ -73,79 +75,15 @@
  * copies each such page to the database file once for several commits (measured ~10% faster). */
 #define SQ_WAL_CHECKPOINT_PAGES 10000
 
-/* Append only; see the top of the file. */
-static const char *const migrations[] = {
-	/* 1: organisations, events, quarantine, ingest checkpoints */
-	"PRAGMA application_id = " SQ_STR(SQ_APPLICATION_ID) ";"
-	"CREATE TABLE orgs ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  country TEXT,"
-	"  kind TEXT,"
-	"  created INTEGER NOT NULL);"
-	"CREATE TABLE events ("
-	"  id INTEGER PRIMARY KEY,"
-	"  ident BLOB NOT NULL,"
-	"  time_source INTEGER,"
-	"  time_observation INTEGER,"
-	"  class_type TEXT,"
-	"  feed_name TEXT,"
-	"  source_family INTEGER,"
-	"  source_ip BLOB,"
-	"  org TEXT,"
-	"  tlp TEXT,"
-	"  constituency TEXT,"
-	"  count INTEGER NOT NULL,"
-	"  first_seen INTEGER NOT NULL,"
-	"  last_seen INTEGER NOT NULL,"
-	"  body TEXT NOT NULL,"
-	"  raw BLOB);"
-	"CREATE INDEX events_ident ON events(ident, " TKEY ");"
-	"CREATE INDEX events_time ON events(" TKEY ");"
-	"CREATE INDEX events_type ON events(class_type);"
-	"CREATE INDEX events_source ON events(source_family, source_ip);"
-	"CREATE TABLE quarantine ("
-	"  id INTEGER PRIMARY KEY,"
-	"  file TEXT,"
-	"  line INTEGER NOT NULL,"
-	"  feed TEXT,"
-	"  reason TEXT,"
-	"  raw BLOB,"
-	"  raw_total INTEGER NOT NULL,"
-	"  time INTEGER NOT NULL);"
-	"CREATE TABLE ingest_files ("
-	"  file_id BLOB PRIMARY KEY,"
-	"  path TEXT,"
-	"  records_done INTEGER NOT NULL,"
-	"  complete INTEGER NOT NULL,"
-	"  events INTEGER NOT NULL,"
-	"  duplicates INTEGER NOT NULL,"
-	"  quarantined INTEGER NOT NULL,"
-	"  updated INTEGER NOT NULL) WITHOUT ROWID;",
-};
-#define SQ_SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
-
-enum sq_stmt {
-	SQ_BEGIN,
-	SQ_COMMIT,
-	SQ_ROLLBACK,
-	SQ_DEDUP_FIND,
-	SQ_DEDUP_COUNT,
-	SQ_EVENT_INSERT,
-	SQ_QUARANTINE_INSERT,
-	SQ_QUARANTINE_PAGE,
-	SQ_CHECKPOINT_GET,
-	SQ_CHECKPOINT_PUT,
-	SQ_ORG_INSERT,
-	SQ_ORG_BY_NAME,
-	SQ_ORG_FIRST,
-	SQ_STMT_MAX
-};
 
 static const char *const sq_sql[SQ_STMT_MAX] = {
 	[SQ_BEGIN] = "BEGIN IMMEDIATE",
 	[SQ_COMMIT] = "COMMIT",
 	[SQ_ROLLBACK] = "ROLLBACK",
+	[SQ_SAVEPOINT] = "SAVEPOINT store_op",
+	[SQ_RELEASE] = "RELEASE store_op",
+	[SQ_ROLLBACK_TO] = "ROLLBACK TO store_op",
+	[SQ_DATA_VERSION] = "PRAGMA data_version",
 	/* The closest candidate is picked in C: an ORDER BY here would open a sorter on every put. */
 	[SQ_DEDUP_FIND] = "SELECT id, " TKEY " FROM events WHERE ident = ?1 AND " TKEY " BETWEEN ?2 AND ?3"
 			  " AND org IS ?4",
@@ -153,8 +91,8 @@ static const char *const sq_sql[SQ_STMT_MAX] = {
 			   " last_seen = max(last_seen, ?1) WHERE id = ?2",
 	[SQ_EVENT_INSERT] = "INSERT INTO events(ident, time_source, time_observation, class_type, feed_name,"
 			    " source_family, source_ip, org, tlp, constituency, count, first_seen, last_seen,"
-			    " body, raw)"
-			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11, ?12, ?13)",
+			    " body, raw, owner_id, dist, share_group)"
+			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11, ?12, ?13, ?14, ?15, ?16)",
 	[SQ_QUARANTINE_INSERT] = "INSERT INTO quarantine(file, line, feed, reason, raw, raw_total, time)"
 				 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[SQ_QUARANTINE_PAGE] = "SELECT id, file, line, feed, reason, raw, raw_total, time FROM quarantine"
@@ -167,9 +105,6 @@ static const char *const sq_sql[SQ_STMT_MAX] = {
 			      " records_done = excluded.records_done, complete = excluded.complete,"
 			      " events = excluded.events, duplicates = excluded.duplicates,"
 			      " quarantined = excluded.quarantined, updated = excluded.updated",
-	[SQ_ORG_INSERT] = "INSERT INTO orgs(name, country, kind, created) VALUES(?1, ?2, ?3, ?4)",
-	[SQ_ORG_BY_NAME] = "SELECT id, name, country, kind FROM orgs WHERE name = ?1",
-	[SQ_ORG_FIRST] = "SELECT id, name, country, kind FROM orgs ORDER BY id LIMIT 1",
 };
 
 /* Filter shape bits: which parts of a struct store_event_filter are set. */
@@ -180,26 +115,12 @@ enum {
 	FLT_FEED = 1u << 3,
 	FLT_ORG = 1u << 4,
 	FLT_AFTER = 1u << 5,
-	FLT_LIMIT = 1u << 6,
-	FLT_SHAPES = 1u << 7
+	FLT_ID = 1u << 6,
+	FLT_LIMIT = 1u << 7,
 };
+_Static_assert(FLT_LIMIT << 1 == SQ_FLT_SHAPES, "one cached statement per filter shape");
 
-struct store_sqlite {
-	const struct store_ops *ops; /* first: see store_ops_of */
-	sqlite3 *db;
-	sqlite3_stmt *stmt[SQ_STMT_MAX];
-	sqlite3_stmt *query[FLT_SHAPES]; /* event_query per filter shape, prepared on first use */
-	sqlite3_stmt *count[FLT_SHAPES]; /* event_count per filter shape (FLT_LIMIT never set) */
-	struct rcx_strbuf body;          /* event_put's JSON text, reused */
-	struct rcx_arena org_arena;      /* strings returned by the last org_get */
-};
-
-static struct store_sqlite *sq(struct store *s)
-{
-	return (struct store_sqlite *)(void *)s;
-}
-
-static enum rcx_result sq_result(int rc)
+enum rcx_result sq_result(int rc)
 {
 	switch (rc) {
 	case SQLITE_OK:
@@ -214,15 +135,14 @@ static enum rcx_result sq_result(int rc)
 	}
 }
 
-/* Runs a statement that returns no rows to completion and resets it. */
-static enum rcx_result step_done(sqlite3_stmt *st)
+enum rcx_result sq_step_done(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? RCX_OK : sq_result(rc);
 }
 
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
 }
@@ -232,78 +152,10 @@ static int bind_time(sqlite3_stmt *st, int i, int64_t us)
 	return us != INT64_MIN ? sqlite3_bind_int64(st, i, us) : sqlite3_bind_null(st, i);
 }
 
-/* Column text copied into the arena, NULL for SQL NULL. */
-static const char *column_dup(struct rcx_arena *a, sqlite3_stmt *st, int i)
+const char *sq_column_dup(struct rcx_arena *a, sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? rcx_arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-}
-
-static enum rcx_result exec(sqlite3 *db, const char *sql)
-{
-	return sq_result(sqlite3_exec(db, sql, NULL, NULL, NULL));
-}
-
-static enum rcx_result pragma_int(sqlite3 *db, const char *sql, int *ret_v)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*ret_v = sqlite3_column_int(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? RCX_OK : sq_result(rc);
-}
-
-/* The file's schema version, refusing files that are not ours or newer than this code. */
-static enum rcx_result schema_version(sqlite3 *db, int *ret_version)
-{
-	int app, version;
-	enum rcx_result r = pragma_int(db, "PRAGMA application_id", &app);
-	if (r == RCX_OK)
-		r = pragma_int(db, "PRAGMA user_version", &version);
-	if (r != RCX_OK)
-		return r;
-	if ((app != 0 && app != SQ_APPLICATION_ID) || version < 0 || version > SQ_SCHEMA_VERSION)
-		return RCX_ESTORE;
-	*ret_version = version;
-	return RCX_OK;
-}
-
-static enum rcx_result migrate(sqlite3 *db)
-{
-	int current;
-	/* Up to date (the usual case): no write lock, so opening beside a running ingest does not wait. */
-	enum rcx_result r0 = schema_version(db, &current);
-	if (r0 != RCX_OK || current == SQ_SCHEMA_VERSION)
-		return r0;
-	for (;;) {
-		int version;
-		char bump[48];
-		/* The version is read inside the write transaction: another process may have migrated
-		 * between our open and now. */
-		enum rcx_result r = exec(db, "BEGIN IMMEDIATE");
-		if (r != RCX_OK)
-			return r;
-		r = schema_version(db, &version);
-		if (r == RCX_OK && version == SQ_SCHEMA_VERSION) {
-			exec(db, "ROLLBACK");
-			return RCX_OK;
-		}
-		if (r == RCX_OK)
-			r = exec(db, migrations[version]);
-		if (r == RCX_OK) {
-			snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
-			r = exec(db, bump);
-		}
-		if (r == RCX_OK)
-			r = exec(db, "COMMIT");
-		if (r != RCX_OK) {
-			exec(db, "ROLLBACK");
-			return r;
-		}
-	}
 }
 
 static void sq_close(struct store *st)
@@ -313,14 +165,26 @@ static void sq_close(struct store *st)
 		return;
 	for (int i = 0; i < SQ_STMT_MAX; i++)
 		sqlite3_finalize(s->stmt[i]);
-	for (unsigned i = 0; i < FLT_SHAPES; i++) {
+	for (int i = 0; i < SQA_STMT_MAX; i++)
+		sqlite3_finalize(s->astmt[i]);
+	for (int i = 0; i < SQS_STMT_MAX; i++)
+		sqlite3_finalize(s->sstmt[i]);
+	for (unsigned i = 0; i < SQ_FLT_SHAPES; i++) {
 		sqlite3_finalize(s->query[i]);
 		sqlite3_finalize(s->count[i]);
+	}
+	for (unsigned i = 0; i < SQ_VIS_CACHE; i++) {
+		sqlite3_finalize(s->vis[i].st);
+		free(s->vis[i].sql);
 	}
 	/* Closing with a transaction open rolls it back. */
 	sqlite3_close(s->db);
 	rcx_strbuf_free(&s->body);
-	rcx_arena_free(&s->org_arena);
+	rcx_strbuf_free(&s->sql);
+	rcx_strbuf_free(&s->scratch);
+	rcx_arena_free(&s->ret_arena);
+	rcx_arena_free(&s->names_arena);
+	free(s->ids);
 	free(s);
 }
 
@@ -328,7 +192,6 @@ static enum rcx_result sq_open(const char *location, bool readonly, struct store
 {
 	struct store_sqlite *s = NULL;
 	enum rcx_result r;
-	int version;
 
 	/* Without this check SQLite would report a missing file as a generic CANTOPEN. */
 	if (readonly && access(location, F_OK) != 0)
@@ -338,6 +201,9 @@ static enum rcx_result sq_open(const char *location, bool readonly, struct store
 		return RCX_ENOMEM;
 	s->ops = &store_sqlite_ops;
 	s->body = (struct rcx_strbuf)RCX_STRBUF_INIT(0);
+	s->sql = (struct rcx_strbuf)RCX_STRBUF_INIT(0);
+	s->scratch = (struct rcx_strbuf)RCX_STRBUF_INIT(0);
+	s->data_version = -1;
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	flags |= SQLITE_OPEN_NOMUTEX; /* one thread at a time per handle (store.h) */
 	if (sqlite3_open_v2(location, &s->db, flags, NULL) != SQLITE_OK) {
@@ -349,32 +215,37 @@ static enum rcx_result sq_open(const char *location, bool readonly, struct store
 	char pragmas[160];
 	snprintf(pragmas, sizeof(pragmas),
 		 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d;", SQ_CACHE_KIB);
-	r = exec(s->db, pragmas);
-	if (r != RCX_OK)
-		goto fail;
-	if (readonly) {
-		r = schema_version(s->db, &version);
-		if (r == RCX_OK && version != SQ_SCHEMA_VERSION)
-			r = RCX_ESTORE; /* cannot migrate it; a read-write open will */
-	} else {
+	r = sq_exec(s->db, pragmas);
+	if (r == RCX_OK && !readonly) {
 		/* WAL: readers do not block the writer; NORMAL sync is durable across application crashes
 		 * and loses at most the last commits on power loss, which an ingest rerun restores. */
 		snprintf(pragmas, sizeof(pragmas),
 			 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = %d;",
 			 SQ_WAL_CHECKPOINT_PAGES);
-		r = exec(s->db, pragmas);
-		if (r == RCX_OK)
-			r = migrate(s->db);
+		r = sq_exec(s->db, pragmas);
 	}
+	if (r == RCX_OK)
+		r = sq_schema_open(s->db, readonly);
 	if (r != RCX_OK)
 		goto fail;
-	for (int i = 0; i < SQ_STMT_MAX; i++) {
-		int rc = sqlite3_prepare_v3(s->db, sq_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL);
-		if (rc != SQLITE_OK) {
-			r = sq_result(rc);
-			goto fail;
+	const struct {
+		const char *const *sql;
+		sqlite3_stmt **stmt;
+		int n;
+	} tables[] = {
+		{sq_sql, s->stmt, SQ_STMT_MAX},
+		{sqa_sql, s->astmt, SQA_STMT_MAX},
+		{sqs_sql, s->sstmt, SQS_STMT_MAX},
+	};
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (int i = 0; i < tables[t].n; i++) {
+			int rc = sqlite3_prepare_v3(s->db, tables[t].sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+						    &tables[t].stmt[i], NULL);
+			if (rc != SQLITE_OK) {
+				r = sq_result(rc);
+				goto fail;
+			}
 		}
-	}
 	*ret_store = (struct store *)(void *)s;
 	return RCX_OK;
 fail:
@@ -387,7 +258,8 @@ static enum rcx_result sq_begin(struct store *st)
 	struct store_sqlite *s = sq(st);
 	if (!sqlite3_get_autocommit(s->db))
 		return RCX_EINVAL; /* no nesting */
-	return step_done(s->stmt[SQ_BEGIN]);
+	s->names_checked = false;
+	return sq_step_done(s->stmt[SQ_BEGIN]);
 }
 
 static enum rcx_result sq_commit(struct store *st)
@@ -395,7 +267,7 @@ static enum rcx_result sq_commit(struct store *st)
 	struct store_sqlite *s = sq(st);
 	if (sqlite3_get_autocommit(s->db))
 		return RCX_EINVAL;
-	return step_done(s->stmt[SQ_COMMIT]);
+	return sq_step_done(s->stmt[SQ_COMMIT]);
 }
 
 static enum rcx_result sq_rollback(struct store *st)
@@ -403,7 +275,33 @@ static enum rcx_result sq_rollback(struct store *st)
 	struct store_sqlite *s = sq(st);
 	if (sqlite3_get_autocommit(s->db))
 		return RCX_EINVAL;
-	return step_done(s->stmt[SQ_ROLLBACK]);
+	sq_names_clear(s); /* names this transaction added are gone again */
+	return sq_step_done(s->stmt[SQ_ROLLBACK]);
+}
+
+enum rcx_result sq_atomic_begin(struct store_sqlite *s, bool *ret_own)
+{
+	bool own = sqlite3_get_autocommit(s->db) != 0;
+	enum rcx_result r = sq_step_done(s->stmt[own ? SQ_BEGIN : SQ_SAVEPOINT]);
+	if (r == RCX_OK)
+		*ret_own = own;
+	return r;
+}
+
+enum rcx_result sq_atomic_end(struct store_sqlite *s, bool own, enum rcx_result r)
+{
+	if (r == RCX_OK) {
+		r = sq_step_done(s->stmt[own ? SQ_COMMIT : SQ_RELEASE]);
+		if (r == RCX_OK)
+			return RCX_OK;
+	}
+	if (own) {
+		sq_step_done(s->stmt[SQ_ROLLBACK]);
+	} else {
+		sq_step_done(s->stmt[SQ_ROLLBACK_TO]);
+		sq_step_done(s->stmt[SQ_RELEASE]);
+	}
+	return r;
 }
 
 /* The id of the stored event to count ev into (same identity and owner, time closest to t within
@@ -419,7 +317,7 @@ static enum rcx_result dedup_find(struct store_sqlite *s, const uint8_t ident[16
 	sqlite3_bind_blob(st, 1, ident, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, lo);
 	sqlite3_bind_int64(st, 3, hi);
-	bind_text(st, 4, org);
+	sq_bind_text(st, 4, org);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0), u = sqlite3_column_int64(st, 1);
 		uint64_t d = store_time_distance(u, t);
@@ -435,8 +333,16 @@ static enum rcx_result dedup_find(struct store_sqlite *s, const uint8_t ident[16
 	return RCX_OK;
 }
 
+/* The label columns of a new event. */
+struct event_label_cols {
+	int64_t owner;
+	enum rcx_tlp tlp;
+	enum rcx_dist dist;
+	int64_t group;
+};
+
 static enum rcx_result event_insert(struct store_sqlite *s, const struct event *ev, const uint8_t ident[16], int64_t t,
-				    int64_t *ret_id)
+				    const struct event_label_cols *lc, int64_t *ret_id)
 {
 	sqlite3_stmt *st = s->stmt[SQ_EVENT_INSERT];
 	struct rcx_ip ip;
@@ -453,8 +359,8 @@ static enum rcx_result event_insert(struct store_sqlite *s, const struct event *
 	sqlite3_bind_blob(st, 1, ident, 16, SQLITE_STATIC);
 	bind_time(st, 2, ev->time_source_us);
 	bind_time(st, 3, ev->time_observation_us);
-	bind_text(st, 4, ev->f[EF_CLASSIFICATION_TYPE]);
-	bind_text(st, 5, ev->f[EF_FEED_NAME]);
+	sq_bind_text(st, 4, ev->f[EF_CLASSIFICATION_TYPE]);
+	sq_bind_text(st, 5, ev->f[EF_FEED_NAME]);
 	if (has_ip) {
 		sqlite3_bind_int(st, 6, ip.family);
 		sqlite3_bind_blob(st, 7, ip.addr, 16, SQLITE_STATIC);
@@ -462,16 +368,19 @@ static enum rcx_result event_insert(struct store_sqlite *s, const struct event *
 		sqlite3_bind_null(st, 6);
 		sqlite3_bind_null(st, 7);
 	}
-	bind_text(st, 8, ev->f[EF_RCX_ORG]);
-	bind_text(st, 9, ev->f[EF_TLP]);
-	bind_text(st, 10, ev->f[EF_RCX_CONSTITUENCY]);
+	sq_bind_text(st, 8, ev->f[EF_RCX_ORG]);
+	sq_bind_text(st, 9, rcx_tlp_name(lc->tlp));
+	sq_bind_text(st, 10, ev->f[EF_RCX_CONSTITUENCY]);
 	sqlite3_bind_int64(st, 11, t);
 	sqlite3_bind_text(st, 12, s->body.data, (int)s->body.len, SQLITE_STATIC);
 	if (ev->raw)
 		sqlite3_bind_blob(st, 13, ev->raw, (int)ev->raw_len, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 13);
-	r = step_done(st);
+	sqlite3_bind_int64(st, 14, lc->owner);
+	sqlite3_bind_int(st, 15, (int)lc->dist);
+	sqlite3_bind_int64(st, 16, lc->group);
+	r = sq_step_done(st);
 	if (r != RCX_OK)
 		return r;
 	*ret_id = sqlite3_last_insert_rowid(s->db);
@@ -485,10 +394,18 @@ static enum rcx_result sq_event_put(struct store *st, const struct event *ev, in
 	uint8_t ident[16];
 	int64_t t, id = 0;
 	enum store_put_status status;
+	struct event_label_cols lc = {0};
 
 	if (!ev || window_us < 0)
 		return RCX_EINVAL;
 	enum rcx_result r = store_event_time(ev, &t);
+	if (r == RCX_OK)
+		r = store_event_label_parse(ev, &lc.tlp, &lc.dist);
+	if (r == RCX_OK && ev->f[EF_RCX_SHARING_GROUP]) {
+		r = sq_group_id_of(s, ev->f[EF_RCX_SHARING_GROUP], &lc.group);
+		if (r == RCX_OK && lc.group == 0)
+			r = RCX_ENOTFOUND;
+	}
 	if (r != RCX_OK)
 		return r;
 	event_identity(ev, ident);
@@ -499,10 +416,12 @@ static enum rcx_result sq_event_put(struct store *st, const struct event *ev, in
 		sqlite3_stmt *up = s->stmt[SQ_DEDUP_COUNT];
 		sqlite3_bind_int64(up, 1, t);
 		sqlite3_bind_int64(up, 2, id);
-		r = step_done(up);
+		r = sq_step_done(up);
 		status = STORE_PUT_DUPLICATE;
 	} else {
-		r = event_insert(s, ev, ident, t, &id);
+		r = ev->f[EF_RCX_ORG] ? sq_org_id_of(s, ev->f[EF_RCX_ORG], &lc.owner) : RCX_OK;
+		if (r == RCX_OK)
+			r = event_insert(s, ev, ident, t, &lc, &id);
 		status = STORE_PUT_NEW;
 	}
 	if (r != RCX_OK)
@@ -517,8 +436,8 @@ static enum rcx_result sq_event_put(struct store *st, const struct event *ev, in
 /* The statement of *slot: the cached one when idle, else one prepared from sql (needed only then),
  * kept in the slot when it was empty, else owned by the caller (the cached one is busy in an outer
  * call of the same query). */
-static enum rcx_result stmt_take(struct store_sqlite *s, sqlite3_stmt **slot, const char *sql,
-				 sqlite3_stmt **ret_st, bool *ret_owned)
+enum rcx_result sq_stmt_take(struct store_sqlite *s, sqlite3_stmt **slot, const char *sql, sqlite3_stmt **ret_st,
+			     bool *ret_owned)
 {
 	if (*slot && !sqlite3_stmt_busy(*slot)) {
 		*ret_st = *slot;
@@ -536,7 +455,7 @@ static enum rcx_result stmt_take(struct store_sqlite *s, sqlite3_stmt **slot, co
 	return RCX_OK;
 }
 
-static void stmt_give(sqlite3_stmt *st, bool owned)
+void sq_stmt_give(sqlite3_stmt *st, bool owned)
 {
 	if (owned) {
 		sqlite3_finalize(st);
@@ -546,7 +465,8 @@ static void stmt_give(sqlite3_stmt *st, bool owned)
 	}
 }
 
-/* The WHERE term of each filter part, with named parameters bound by filter_stmt. */
+/* The WHERE term of each filter part, with named parameters bound by filter_stmt. Columns are
+ * qualified: the visibility fragment and the group-name subquery bring other tables in. */
 static const struct {
 	unsigned bit;
 	const char *sql;
@@ -556,8 +476,92 @@ static const struct {
 	{FLT_SOURCE, " AND source_family = :family AND source_ip BETWEEN :lo AND :hi"},
 	{FLT_FEED, " AND feed_name = :feed"},
 	{FLT_ORG, " AND org = :org"},
-	{FLT_AFTER, " AND id > :after"},
+	{FLT_AFTER, " AND events.id > :after"},
+	{FLT_ID, " AND events.id = :id"},
 };
+
+/* Where the label of an event row lives, for the trust module's WHERE fragment. */
+static const struct rcx_label_columns event_label_columns = {
+	.id = "events.id",
+	.owner = "events.owner_id",
+	.creator = "events.creator",
+	.tlp = "events.tlp",
+	.dist = "events.dist",
+	.group = "events.share_group",
+	.kind = RCX_OBJECT_EVENT,
+};
+
+/* Columns of an event_query row: QC_* are their indexes. */
+#define EVENT_COLUMNS                                                                                  \
+	"SELECT events.id, body, raw, count, first_seen, last_seen, events.tlp, events.dist,"          \
+	" CASE WHEN events.share_group <> 0 THEN (SELECT name FROM sharing_groups g"                    \
+	" WHERE g.id = events.share_group) END FROM events WHERE 1"
+enum { QC_ID, QC_BODY, QC_RAW, QC_COUNT, QC_FIRST, QC_LAST, QC_TLP, QC_DIST, QC_GROUP };
+
+/* The SQL text of a filter shape into b, with the viewer's visibility fragment when vis is set. */
+static enum rcx_result filter_sql(unsigned mask, bool count, const struct store_visibility *vis,
+				  struct rcx_strbuf *b)
+{
+	enum rcx_result r = rcx_strbuf_puts(b, count ? "SELECT count(*) FROM events WHERE 1" : EVENT_COLUMNS);
+	for (size_t i = 0; i < sizeof(filter_terms) / sizeof(filter_terms[0]) && r == RCX_OK; i++)
+		if (mask & filter_terms[i].bit)
+			r = rcx_strbuf_puts(b, filter_terms[i].sql);
+	if (r == RCX_OK && vis) {
+		r = rcx_strbuf_puts(b, " AND (");
+		if (r == RCX_OK)
+			r = vis->sql_where(vis->viewer, &event_label_columns, b);
+		if (r == RCX_OK)
+			r = rcx_strbuf_putc(b, ')');
+	}
+	if (r == RCX_OK && !count)
+		r = rcx_strbuf_puts(b, " ORDER BY events.id");
+	if (r == RCX_OK && (mask & FLT_LIMIT))
+		r = rcx_strbuf_puts(b, " LIMIT :limit");
+	return r;
+}
+
+/* The cached statement whose text is sql, prepared and cached (evicting the least recently used
+ * idle one) on a miss; an uncached one the caller owns when the match or every slot is busy. */
+static enum rcx_result vis_stmt_take(struct store_sqlite *s, const char *sql, sqlite3_stmt **ret_st, bool *ret_owned)
+{
+	struct sq_vis_stmt *victim = NULL;
+	bool cacheable = true;
+	for (unsigned i = 0; i < SQ_VIS_CACHE; i++) {
+		struct sq_vis_stmt *e = &s->vis[i];
+		if (e->sql && !strcmp(e->sql, sql)) {
+			if (!sqlite3_stmt_busy(e->st)) {
+				e->used = ++s->vis_tick;
+				*ret_st = e->st;
+				*ret_owned = false;
+				return RCX_OK;
+			}
+			cacheable = false; /* busy in an outer call: this call prepares its own */
+			break;
+		}
+	}
+	for (unsigned i = 0; i < SQ_VIS_CACHE && cacheable; i++) {
+		struct sq_vis_stmt *e = &s->vis[i];
+		if (!e->sql) {
+			victim = e;
+			break;
+		}
+		if (!sqlite3_stmt_busy(e->st) && (!victim || e->used < victim->used))
+			victim = e;
+	}
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, victim ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sq_result(rc);
+	char *copy = victim ? strdup(sql) : NULL;
+	if (victim && copy) {
+		sqlite3_finalize(victim->st);
+		free(victim->sql);
+		*victim = (struct sq_vis_stmt){copy, st, ++s->vis_tick};
+	}
+	*ret_st = st;
+	*ret_owned = !(victim && copy);
+	return RCX_OK;
+}
 
 /* The one translation of a store_event_filter into SQL, for event_query and event_count alike:
  * takes the statement of the filter's shape (building its text when it must be prepared) and
@@ -570,31 +574,32 @@ static enum rcx_result filter_stmt(struct store_sqlite *s, const struct store_ev
 	enum rcx_result r = store_filter_check(flt);
 	if (r != RCX_OK)
 		return r;
+	if (flt->vis && !flt->vis->sql_where)
+		return RCX_EINVAL;
 	mask |= flt->since_us ? FLT_SINCE : 0;
 	mask |= flt->type && *flt->type ? FLT_TYPE : 0;
 	mask |= flt->has_source ? FLT_SOURCE : 0;
 	mask |= flt->feed && *flt->feed ? FLT_FEED : 0;
 	mask |= flt->org && *flt->org ? FLT_ORG : 0;
 	mask |= flt->after_id > 0 ? FLT_AFTER : 0;
+	mask |= flt->id != 0 ? FLT_ID : 0;
 	mask |= !count && flt->limit ? FLT_LIMIT : 0;
 
-	sqlite3_stmt **slot = count ? &s->count[mask] : &s->query[mask];
-	struct rcx_strbuf sql = RCX_STRBUF_INIT(0);
-	if (!*slot || sqlite3_stmt_busy(*slot)) {
-		r = rcx_strbuf_puts(&sql, count ? "SELECT count(*) FROM events WHERE 1"
-					      : "SELECT id, body, raw, count, first_seen, last_seen FROM events"
-						" WHERE 1");
-		for (size_t i = 0; i < sizeof(filter_terms) / sizeof(filter_terms[0]) && r == RCX_OK; i++)
-			if (mask & filter_terms[i].bit)
-				r = rcx_strbuf_puts(&sql, filter_terms[i].sql);
-		if (r == RCX_OK && !count)
-			r = rcx_strbuf_puts(&sql, " ORDER BY id");
-		if (r == RCX_OK && (mask & FLT_LIMIT))
-			r = rcx_strbuf_puts(&sql, " LIMIT :limit");
+	if (flt->vis) {
+		/* the text is the cache key, so it is built every time (a few hundred bytes) */
+		rcx_strbuf_clear(&s->sql);
+		r = filter_sql(mask, count, flt->vis, &s->sql);
+		if (r == RCX_OK)
+			r = vis_stmt_take(s, s->sql.data, ret_st, ret_owned);
+	} else {
+		sqlite3_stmt **slot = count ? &s->count[mask] : &s->query[mask];
+		struct rcx_strbuf sql = RCX_STRBUF_INIT(0);
+		if (!*slot || sqlite3_stmt_busy(*slot))
+			r = filter_sql(mask, count, NULL, &sql);
+		if (r == RCX_OK)
+			r = sq_stmt_take(s, slot, sql.data, ret_st, ret_owned);
+		rcx_strbuf_free(&sql);
 	}
-	if (r == RCX_OK)
-		r = stmt_take(s, slot, sql.data, ret_st, ret_owned);
-	rcx_strbuf_free(&sql);
 	if (r != RCX_OK)
 		return r;
 
@@ -622,10 +627,28 @@ static enum rcx_result filter_stmt(struct store_sqlite *s, const struct store_ev
 		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":org"), flt->org, -1, SQLITE_STATIC);
 	if (mask & FLT_AFTER)
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":after"), flt->after_id);
+	if (mask & FLT_ID)
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), flt->id);
 	if (mask & FLT_LIMIT)
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
 				   flt->limit > INT64_MAX ? INT64_MAX : (int64_t)flt->limit);
 	return RCX_OK;
+}
+
+/* The TLP of a tlp column (amber when it does not read, as for a row older than labels). */
+static enum rcx_tlp column_tlp(sqlite3_stmt *q, int i)
+{
+	enum rcx_tlp tlp = RCX_TLP_AMBER;
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	if (t)
+		(void)rcx_tlp_parse(t, (size_t)sqlite3_column_bytes(q, i), &tlp);
+	return tlp;
+}
+
+static enum rcx_dist column_dist(sqlite3_stmt *q, int i)
+{
+	int d = sqlite3_column_int(q, i);
+	return d >= 0 && d < RCX_DIST_MAX ? (enum rcx_dist)d : RCX_DIST_ORG;
 }
 
 static enum rcx_result sq_event_query(struct store *st, const struct store_event_filter *flt, store_event_cb cb,
@@ -644,18 +667,21 @@ static enum rcx_result sq_event_query(struct store *st, const struct store_event
 		return r;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_event_meta meta = {
-			.id = sqlite3_column_int64(q, 0),
-			.count = sqlite3_column_int64(q, 3),
-			.first_seen = sqlite3_column_int64(q, 4),
-			.last_seen = sqlite3_column_int64(q, 5),
+			.id = sqlite3_column_int64(q, QC_ID),
+			.count = sqlite3_column_int64(q, QC_COUNT),
+			.first_seen = sqlite3_column_int64(q, QC_FIRST),
+			.last_seen = sqlite3_column_int64(q, QC_LAST),
+			.tlp = column_tlp(q, QC_TLP),
+			.dist = column_dist(q, QC_DIST),
+			.group = (const char *)sqlite3_column_text(q, QC_GROUP),
 		};
-		const char *body = (const char *)sqlite3_column_text(q, 1);
-		size_t body_len = (size_t)sqlite3_column_bytes(q, 1);
+		const char *body = (const char *)sqlite3_column_text(q, QC_BODY);
+		size_t body_len = (size_t)sqlite3_column_bytes(q, QC_BODY);
 		const char *raw = NULL;
 		size_t raw_len = 0;
-		if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
-			raw = sqlite3_column_blob(q, 2);
-			raw_len = (size_t)sqlite3_column_bytes(q, 2);
+		if (sqlite3_column_type(q, QC_RAW) != SQLITE_NULL) {
+			raw = sqlite3_column_blob(q, QC_RAW);
+			raw_len = (size_t)sqlite3_column_bytes(q, QC_RAW);
 			if (!raw)
 				raw = ""; /* an empty raw is still a raw */
 		}
@@ -670,7 +696,7 @@ static enum rcx_result sq_event_query(struct store *st, const struct store_event
 	if (rc != SQLITE_DONE)
 		r = sq_result(rc);
 out:
-	stmt_give(q, owned);
+	sq_stmt_give(q, owned);
 	rcx_arena_free(&arena);
 	return r;
 }
@@ -681,7 +707,7 @@ static enum rcx_result sq_event_count(struct store *st, const struct store_event
 	sqlite3_stmt *q;
 	bool owned;
 
-	if (!flt)
+	if (!flt || !ret_n)
 		return RCX_EINVAL;
 	enum rcx_result r = filter_stmt(s, flt, true, &q, &owned);
 	if (r != RCX_OK)
@@ -691,7 +717,7 @@ static enum rcx_result sq_event_count(struct store *st, const struct store_event
 		*ret_n = (uint64_t)sqlite3_column_int64(q, 0);
 	else
 		r = sq_result(rc == SQLITE_DONE ? SQLITE_ERROR : rc);
-	stmt_give(q, owned);
+	sq_stmt_give(q, owned);
 	return r;
 }
 
@@ -704,17 +730,17 @@ static enum rcx_result sq_quarantine_put(struct store *st, const struct store_qu
 	if (!in)
 		return RCX_EINVAL;
 	store_quarantine_norm(in, &qr);
-	bind_text(q, 1, qr.file);
+	sq_bind_text(q, 1, qr.file);
 	sqlite3_bind_int64(q, 2, (int64_t)qr.line);
-	bind_text(q, 3, qr.feed);
-	bind_text(q, 4, qr.reason);
+	sq_bind_text(q, 3, qr.feed);
+	sq_bind_text(q, 4, qr.reason);
 	if (qr.raw)
 		sqlite3_bind_blob(q, 5, qr.raw, (int)qr.raw_len, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(q, 5);
 	sqlite3_bind_int64(q, 6, (int64_t)qr.raw_total);
 	sqlite3_bind_int64(q, 7, qr.time_us);
-	return step_done(q);
+	return sq_step_done(q);
 }
 
 static enum rcx_result sq_quarantine_query(struct store *st, int64_t after_id, uint64_t limit, store_quarantine_cb cb,
@@ -727,7 +753,7 @@ static enum rcx_result sq_quarantine_query(struct store *st, int64_t after_id, u
 
 	if (!cb)
 		return RCX_EINVAL;
-	enum rcx_result r = stmt_take(s, &s->stmt[SQ_QUARANTINE_PAGE], sq_sql[SQ_QUARANTINE_PAGE], &q, &owned);
+	enum rcx_result r = sq_stmt_take(s, &s->stmt[SQ_QUARANTINE_PAGE], sq_sql[SQ_QUARANTINE_PAGE], &q, &owned);
 	if (r != RCX_OK)
 		return r;
 	sqlite3_bind_int64(q, 1, after_id);
@@ -756,7 +782,7 @@ static enum rcx_result sq_quarantine_query(struct store *st, int64_t after_id, u
 	if (rc != SQLITE_DONE)
 		r = sq_result(rc);
 out:
-	stmt_give(q, owned);
+	sq_stmt_give(q, owned);
 	return r;
 }
 
@@ -792,55 +818,14 @@ static enum rcx_result sq_checkpoint_put(struct store *st, const uint8_t file_id
 	if (!file_id || !cp)
 		return RCX_EINVAL;
 	sqlite3_bind_blob(q, 1, file_id, 32, SQLITE_STATIC);
-	bind_text(q, 2, path);
+	sq_bind_text(q, 2, path);
 	sqlite3_bind_int64(q, 3, (int64_t)cp->records_done);
 	sqlite3_bind_int(q, 4, cp->complete);
 	sqlite3_bind_int64(q, 5, (int64_t)cp->events);
 	sqlite3_bind_int64(q, 6, (int64_t)cp->duplicates);
 	sqlite3_bind_int64(q, 7, (int64_t)cp->quarantined);
 	sqlite3_bind_int64(q, 8, rcx_time_now());
-	return step_done(q);
-}
-
-static enum rcx_result sq_org_add(struct store *st, const struct store_org *org, int64_t *ret_id)
-{
-	struct store_sqlite *s = sq(st);
-	sqlite3_stmt *q = s->stmt[SQ_ORG_INSERT];
-
-	if (!org || !org->name || !*org->name)
-		return RCX_EINVAL;
-	bind_text(q, 1, org->name);
-	bind_text(q, 2, org->country);
-	bind_text(q, 3, org->kind);
-	sqlite3_bind_int64(q, 4, rcx_time_now());
-	enum rcx_result r = step_done(q);
-	if (r == RCX_OK && ret_id)
-		*ret_id = sqlite3_last_insert_rowid(s->db);
-	return r;
-}
-
-static enum rcx_result sq_org_get(struct store *st, const char *name, struct store_org *ret_org)
-{
-	struct store_sqlite *s = sq(st);
-	sqlite3_stmt *q = s->stmt[name ? SQ_ORG_BY_NAME : SQ_ORG_FIRST];
-	enum rcx_result r = RCX_OK;
-
-	if (!ret_org)
-		return RCX_EINVAL;
-	if (name)
-		bind_text(q, 1, name);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		rcx_arena_reset(&s->org_arena);
-		ret_org->id = sqlite3_column_int64(q, 0);
-		ret_org->name = column_dup(&s->org_arena, q, 1);
-		ret_org->country = column_dup(&s->org_arena, q, 2);
-		ret_org->kind = column_dup(&s->org_arena, q, 3);
-	} else {
-		r = rc == SQLITE_DONE ? RCX_ENOTFOUND : sq_result(rc);
-	}
-	sqlite3_reset(q);
-	return r;
+	return sq_step_done(q);
 }
 
 const struct store_ops store_sqlite_ops = {
@@ -859,4 +844,30 @@ const struct store_ops store_sqlite_ops = {
 	.checkpoint_put = sq_checkpoint_put,
 	.org_add = sq_org_add,
 	.org_get = sq_org_get,
+	.org_get_id = sq_org_get_id,
+	.org_list = sq_org_list,
+	.org_update = sq_org_update,
+	.user_add = sq_user_add,
+	.user_get = sq_user_get,
+	.user_get_id = sq_user_get_id,
+	.user_list = sq_user_list,
+	.user_update = sq_user_update,
+	.apikey_add = sq_apikey_add,
+	.apikey_get = sq_apikey_get,
+	.apikey_list = sq_apikey_list,
+	.apikey_revoke = sq_apikey_revoke,
+	.session_put = sq_session_put,
+	.session_get = sq_session_get,
+	.session_delete = sq_session_delete,
+	.group_add = sq_group_add,
+	.group_get = sq_group_get,
+	.group_list = sq_group_list,
+	.group_member_set = sq_group_member_set,
+	.group_members = sq_group_members,
+	.org_groups = sq_org_groups,
+	.event_label_get = sq_event_label_get,
+	.event_label_set = sq_event_label_set,
+	.audit_last = sq_audit_last,
+	.audit_append = sq_audit_append,
+	.audit_list = sq_audit_list,
 };

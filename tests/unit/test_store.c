@@ -358,6 +358,12 @@ static void test_query_filters(void **state)
 	expect_ids(f, &(struct store_event_filter){.limit = 2}, IDS(1, 2));
 	expect_ids(f, &(struct store_event_filter){.after_id = 2, .limit = 2}, IDS(3, 4));
 	expect_ids(f, &(struct store_event_filter){.type = "scanner", .org = "Y"}, IDS(2, 4));
+	/* one event by id (GET /events/{id}), with the other filters still applied */
+	expect_ids(f, &(struct store_event_filter){.id = 3}, IDS(3));
+	expect_ids(f, &(struct store_event_filter){.id = 7}, NONE);
+	expect_ids(f, &(struct store_event_filter){.id = 3, .type = "scanner"}, NONE);
+	expect_ids(f, &(struct store_event_filter){.id = 4, .type = "scanner", .limit = 1}, IDS(4));
+	expect_ids(f, &(struct store_event_filter){.id = 4, .after_id = 4}, NONE);
 	expect_ids(f, &(struct store_event_filter){.type = "scanner", .feed = "A", .after_id = 1, .limit = 5}, IDS(4));
 	expect_ids(f,
 		   &(struct store_event_filter){.since_us = us_of("2024-01-10"), .has_source = true,
@@ -773,6 +779,13 @@ static void test_sqlite_schema(void **state)
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name LIKE"
 					  " 'events_%'"),
 			 4); /* ident (dedup), time, type, source: what `rcx events` filters on */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
+					  " ('users', 'apikeys', 'sessions', 'sharing_groups', 'group_members',"
+					  " 'recipients', 'audit')"),
+			 7);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM pragma_table_info('events') WHERE name IN"
+					  " ('owner_id', 'creator', 'tlp', 'dist', 'share_group')"),
+			 5); /* the label columns the visibility rule reads */
 	/* a reopen keeps the version; so does a second migration pass */
 	assert_int_equal(store_open(f->path, false, &f->s), RCX_OK);
 	store_close(f->s);
