@@ -1,5 +1,5 @@
 /* rcx events [--since T] [--type T] [--source-ip IP|CIDR] [--feed NAME] [--org NAME] [--after ID] [--limit N]
- *            [--raw] [--count]
+ *            [--as ORG|EMAIL] [--raw] [--count]
  * rcx quarantine [--after ID] [--limit N] */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +13,9 @@
 #include "core/taxonomy.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "store/store_filter.h"
+#include "trust/trust.h"
+#include "trust/trust_account.h"
 
 struct printer {
 	struct rcx_strbuf line;
@@ -41,19 +44,17 @@ static bool parse_count(const char *s, uint64_t max, uint64_t *ret)
 	return true;
 }
 
-/* --since accepts a time ("2026-11-01", ISO-8601) or an age ("24h", "7d"). */
-static bool parse_since(const char *s, int64_t *ret_us)
+/* What a filter option expects, for its error message. */
+static const char *filter_what(int opt)
 {
-	int64_t v;
-	if (rcx_time_parse(s, strlen(s), &v) == RCX_OK) {
-		*ret_us = v;
-		return true;
+	switch (opt) {
+	case 's': return "a time (2026-11-01, ISO-8601) or an age like 24h";
+	case 't': return "an RSIT classification type";
+	case 'i': return "an IP address or CIDR network";
+	case 'a': return "an event id";
+	case 'l': return "a count of at least 1";
+	default: return "a name";
 	}
-	if (rcx_duration_parse(s, strlen(s), &v) == RCX_OK) {
-		*ret_us = rcx_time_now() - v;
-		return true;
-	}
-	return false;
 }
 
 int cli_events(struct cli *cli, int argc, char **argv)
@@ -67,57 +68,32 @@ int cli_events(struct cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	static const char usage[] = "usage: rcx events [--since TIME|AGE] [--type TYPE] [--source-ip IP|CIDR] [--feed NAME]\n"
-				    "                  [--org NAME] [--after ID] [--limit N] [--raw] [--count]\n";
+				    "                  [--org NAME] [--after ID] [--limit N] [--as ORG|EMAIL] [--raw] [--count]\n";
 	struct store_event_filter flt = {0};
 	struct printer p = {RCX_STRBUF_INIT(0), EVENT_JSON_META};
 	bool count = false;
+	const char *as = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (!parse_since(optarg, &flt.since_us)) {
-				cli_error("events", "--since: '%s' is neither a time nor an age like 24h", optarg);
-				return 2;
-			}
-			break;
 		case 't':
-			flt.type = rcx_taxonomy_type_canonical(optarg, strlen(optarg));
-			if (!flt.type) {
-				cli_error("events", "--type: '%s' is not an RSIT classification type", optarg);
-				return 2;
-			}
-			break;
 		case 'i':
-			if (rcx_cidr_parse(optarg, strlen(optarg), false, &flt.source_net) != RCX_OK) {
-				cli_error("events", "--source-ip: '%s' is not an IP address or CIDR network", optarg);
+		case 'f':
+		case 'o':
+		case 'a':
+		case 'l': {
+			const struct option *o = longopts;
+			while (o->val != c)
+				o++;
+			if (store_event_filter_set(&flt, o->name, optarg, RCX_EVENTS_LIMIT_MAX) != RCX_OK) {
+				cli_error("events", "--%s: '%s' is not %s", o->name, optarg, filter_what(c));
 				return 2;
 			}
-			flt.has_source = true;
-			break;
-		case 'f': flt.feed = optarg; break;
-		case 'o': flt.org = optarg; break;
-		case 'a': {
-			uint64_t v;
-			if (!parse_count(optarg, INT64_MAX, &v)) {
-				cli_error("events", "--after: '%s' is not an event id", optarg);
-				return 2;
-			}
-			flt.after_id = (int64_t)v;
 			break;
 		}
-		case 'l':
-			if (!parse_count(optarg, RCX_EVENTS_LIMIT_MAX, &flt.limit)) {
-				cli_error("events", "--limit: '%s' is not a count", optarg);
-				return 2;
-			}
-			break;
-		case 'A':
-			/* Viewing as another organisation needs the trust model's visibility rule, which is
-			 * not built yet; refusing is better than showing what ORG may not see. */
-			cli_error("events", "--as needs the trust model (organisations, TLP and sharing rules), "
-					    "which this version does not have yet");
-			return rcx_result_exit(RCX_EUNSUPPORTED);
+		case 'A': as = optarg; break;
 		case 'r': p.flags |= EVENT_JSON_RAW; break;
 		case 'c': count = true; break;
 		case 'h': fputs(usage, stdout); return 0;
@@ -132,6 +108,20 @@ int cli_events(struct cli *cli, int argc, char **argv)
 	if (cli_store_open(cli, true, &store) != RCX_OK)
 		return rcx_result_exit(RCX_ESTORE);
 	enum rcx_result rc;
+	/* --as: only what that organisation (or user) may see, by the one visibility rule */
+	struct trust_viewer viewer;
+	struct store_visibility vis;
+	if (as) {
+		rc = trust_viewer_named(store, as, &viewer);
+		if (rc != RCX_OK) {
+			cli_error("events", "--as %s: %s", as, rc == RCX_ENOTFOUND ? "no such organisation or user"
+									: rcx_result_message(rc));
+			store_close(store);
+			return rcx_result_exit(rc);
+		}
+		trust_store_visibility(&viewer, &vis);
+		flt.vis = &vis;
+	}
 	if (count) {
 		uint64_t n;
 		rc = store_event_count(store, &flt, &n);

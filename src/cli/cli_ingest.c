@@ -1,5 +1,5 @@
 /* rcx ingest [--feed NAME] [--format FORMAT] [--report-type TYPE] [--map FILE] [--org NAME] [--tlp LABEL]
- *            [--dry-run] [--print] FILE... */
+ *            [--distribution org|group|node|federation] [--group NAME] [--dry-run] [--print] FILE... */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,9 @@
 static void ingest_usage(FILE *f)
 {
 	fputs("usage: rcx ingest [--format FORMAT] [--feed NAME] [--report-type TYPE] [--map FILE]\n"
-	      "                  [--org NAME] [--tlp LABEL] [--dry-run] [--print] FILE...\n"
+	      "                  [--org NAME] [--tlp LABEL] [--distribution DIST] [--group NAME]\n"
+	      "                  [--dry-run] [--print] FILE...\n"
+	      "DIST: org, group (with --group), node (default; [ingest] distribution), federation\n"
 	      "formats:",
 	      f);
 	for (size_t i = 0; ingest_format_at(i); i++)
@@ -29,9 +31,11 @@ int cli_ingest(struct cli *cli, int argc, char **argv)
 		{"report-type", required_argument, NULL, 'r'}, {"map", required_argument, NULL, 'm'},
 		{"org", required_argument, NULL, 'o'},    {"tlp", required_argument, NULL, 't'},
 		{"dry-run", no_argument, NULL, 'n'},      {"print", no_argument, NULL, 'p'},
+		{"distribution", required_argument, NULL, 'd'}, {"group", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	struct ingest_options o = {0};
+	const char *dist = NULL;
 	bool print = false;
 	int c, status = 0;
 	optind = 1;
@@ -43,6 +47,8 @@ int cli_ingest(struct cli *cli, int argc, char **argv)
 		case 'm': o.map_path = optarg; break;
 		case 'o': o.org = optarg; break;
 		case 't': o.tlp = optarg; break;
+		case 'd': dist = optarg; break;
+		case 'g': o.sharing_group = optarg; break;
 		case 'n': o.dry_run = true; break;
 		case 'p': print = true; break;
 		case 'h': ingest_usage(stdout); return 0;
@@ -53,6 +59,18 @@ int cli_ingest(struct cli *cli, int argc, char **argv)
 		ingest_usage(stderr);
 		return 2;
 	}
+	if (!dist)
+		dist = rcx_config_get(cli->config, "ingest", "distribution");
+	enum rcx_dist d = o.sharing_group ? RCX_DIST_GROUP : RCX_DIST_NODE;
+	if (dist && rcx_dist_parse(dist, strlen(dist), &d) != RCX_OK) {
+		cli_error("ingest", "unknown distribution '%s' (org, group, node, federation)", dist);
+		return 2;
+	}
+	if ((d == RCX_DIST_GROUP) != (o.sharing_group != NULL)) {
+		cli_error("ingest", "--group NAME goes with distribution group, and only with it");
+		return 2;
+	}
+	o.distribution = rcx_dist_name(d);
 	if (o.format && !ingest_format_find(o.format)) {
 		cli_error("ingest", "unknown format '%s'", o.format);
 		ingest_usage(stderr);

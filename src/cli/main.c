@@ -19,6 +19,13 @@ static const struct {
 	{"events", cli_events, "list stored events as JSON lines"},
 	{"quarantine", cli_quarantine, "list the input lines that could not be ingested"},
 	{"demo", cli_demo, "generate demo feeds (demo generate --out DIR)"},
+	{"init", cli_init, "create the database, the first organisation and its admin"},
+	{"org", cli_org, "add, change and list organisations"},
+	{"user", cli_user, "add, change and list users"},
+	{"apikey", cli_apikey, "create, list and revoke API keys"},
+	{"group", cli_group, "sharing groups: add, members, list"},
+	{"audit", cli_audit, "verify or list the audit log"},
+	{"serve", cli_serve, "serve the REST API and the web UI (--listen ADDR:PORT)"},
 };
 
 static void usage(FILE *f)

@@ -123,6 +123,10 @@ static void finish_event(struct run *r, struct event *ev)
 		ev->f[EF_TLP] = r->feed_tlp;
 	if (r->o->org)
 		ev->f[EF_RCX_ORG] = r->o->org;
+	if (r->o->distribution)
+		ev->f[EF_RCX_DISTRIBUTION] = r->o->distribution;
+	if (r->o->sharing_group)
+		ev->f[EF_RCX_SHARING_GROUP] = r->o->sharing_group;
 	if (r->o->enrich)
 		ingest_enrich_event(r->o->enrich, ev);
 	if (r->o->routes && !ev->f[EF_RCX_CONSTITUENCY]) {

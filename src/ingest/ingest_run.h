@@ -20,6 +20,8 @@ struct ingest_options {
 	const char *map_path;    /* --map */
 	const char *org;         /* owner organisation written to rcx.org; NULL = none */
 	const char *tlp;         /* --tlp: forces the label; NULL = the event's, else the feed's */
+	const char *distribution; /* --distribution (canonical name); NULL = leave to the store (org) */
+	const char *sharing_group; /* --group: the sharing group of distribution "group" */
 	bool dry_run;            /* parse, normalise, enrich; write nothing */
 	FILE *print;             /* when set, every event as a JSON line */
 	bool progress;           /* progress bar on stderr */
