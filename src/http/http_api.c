@@ -62,16 +62,6 @@ bool api_need_user(struct http_request *req)
 	return false;
 }
 
-bool api_need_reader(struct http_request *req)
-{
-	if (!api_need_user(req))
-		return false;
-	if (api_auth(req)->p.viewer.role != TRUST_ROLE_REPORTER)
-		return true;
-	http_respond_error(req, RCX_EDENIED, "reporters may not read shared data");
-	return false;
-}
-
 bool api_need_admin(struct http_request *req)
 {
 	if (!api_need_user(req))
@@ -169,7 +159,7 @@ static enum rcx_result api_before(struct http_request *req)
 		return RCX_OK; /* anonymous: each handler decides */
 	struct store *s = api_store(req);
 	if (!s)
-		return http_respond_error(req, RCX_ESTORE, NULL) == RCX_OK ? RCX_ESTORE : RCX_ESTORE;
+		return RCX_ESTORE; /* answered by the server as a JSON 500 */
 	enum rcx_result r;
 	if (authz) {
 		if (strncasecmp(authz, "Bearer ", 7) != 0) {

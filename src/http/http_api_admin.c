@@ -26,6 +26,17 @@ static void object_name(char *buf, size_t n, const char *kind, int64_t id)
 	snprintf(buf, n, "%s:%lld", kind, (long long)id);
 }
 
+/* Answers {"<name>": arr} for a listing the store filled (RCX_ELIMIT: cut at LIST_MAX), or the
+ * store's error. Takes arr. */
+static enum rcx_result respond_list(struct http_request *req, const char *name, json_t *arr, enum rcx_result r)
+{
+	if (r != RCX_OK && r != RCX_ELIMIT) {
+		json_decref(arr);
+		return http_respond_error(req, r, NULL);
+	}
+	return http_respond_json(req, 200, json_pack("{s:o}", name, arr));
+}
+
 /* ---- organisations ---- */
 
 static json_t *org_json(const struct store_org *o)
@@ -47,12 +58,7 @@ enum rcx_result api_orgs_list(struct http_request *req)
 		return RCX_OK;
 	json_t *arr = json_array();
 	struct store *s = api_store(req);
-	enum rcx_result r = s ? store_org_list(s, collect_org, arr) : RCX_ESTORE;
-	if (r != RCX_OK && r != RCX_ELIMIT) {
-		json_decref(arr);
-		return http_respond_error(req, r, NULL);
-	}
-	return http_respond_json(req, 200, json_pack("{s:o}", "orgs", arr));
+	return respond_list(req, "orgs", arr, s ? store_org_list(s, collect_org, arr) : RCX_ESTORE);
 }
 
 /* Reads the organisation fields of a request body into spec (strings owned by body). contacts
@@ -199,12 +205,7 @@ enum rcx_result api_users_list(struct http_request *req)
 	}
 	json_t *arr = json_array();
 	struct store *s = api_store(req);
-	enum rcx_result r = s ? store_user_list(s, org, collect_user, arr) : RCX_ESTORE;
-	if (r != RCX_OK && r != RCX_ELIMIT) {
-		json_decref(arr);
-		return http_respond_error(req, r, NULL);
-	}
-	return http_respond_json(req, 200, json_pack("{s:o}", "users", arr));
+	return respond_list(req, "users", arr, s ? store_user_list(s, org, collect_user, arr) : RCX_ESTORE);
 }
 
 enum rcx_result api_user_add(struct http_request *req)
@@ -537,12 +538,7 @@ enum rcx_result api_keys_list(struct http_request *req)
 		return RCX_OK;
 	json_t *arr = json_array();
 	struct store *s = api_store(req);
-	enum rcx_result r = s ? store_apikey_list(s, api_auth(req)->p.viewer.user, collect_key, arr) : RCX_ESTORE;
-	if (r != RCX_OK && r != RCX_ELIMIT) {
-		json_decref(arr);
-		return http_respond_error(req, r, NULL);
-	}
-	return http_respond_json(req, 200, json_pack("{s:o}", "apikeys", arr));
+	return respond_list(req, "apikeys", arr, s ? store_apikey_list(s, api_auth(req)->p.viewer.user, collect_key, arr) : RCX_ESTORE);
 }
 
 enum rcx_result api_key_add(struct http_request *req)

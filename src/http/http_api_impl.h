@@ -29,8 +29,6 @@ static inline struct api_auth *api_auth(struct http_request *req)
 }
 /* Answers 401/403 and returns false unless the caller is a logged-in user (of any role). */
 bool api_need_user(struct http_request *req);
-/* ... a user whose role reads (not a reporter). */
-bool api_need_reader(struct http_request *req);
 /* ... an admin of their organisation. */
 bool api_need_admin(struct http_request *req);
 /* ... an admin of the node's first organisation. */

@@ -177,6 +177,16 @@ static enum rcx_result principal_of(struct store *s, const struct store_user *u,
 	return RCX_OK;
 }
 
+/* principal_of for a user id; a user that is gone is denied like a wrong secret. */
+static enum rcx_result principal_of_id(struct store *s, int64_t user, struct trust_principal *ret_p)
+{
+	struct store_user u;
+	enum rcx_result r = store_user_get_id(s, user, &u);
+	if (r != RCX_OK)
+		return r == RCX_ENOTFOUND ? RCX_EDENIED : r;
+	return principal_of(s, &u, ret_p);
+}
+
 enum rcx_result trust_auth_apikey(struct store *s, const char *key, struct trust_principal *ret_p)
 {
 	/* rcx_<12 hex>_<64 hex> */
@@ -195,13 +205,8 @@ enum rcx_result trust_auth_apikey(struct store *s, const char *key, struct trust
 	if (sodium_memcmp(h, k.hash, sizeof(h)) != 0 || k.revoked ||
 	    (k.expires_us > 0 && k.expires_us <= rcx_time_now()))
 		return RCX_EDENIED;
-	int64_t user = k.user;
-	struct store_user u;
-	r = store_user_get_id(s, user, &u);
-	if (r != RCX_OK)
-		return r == RCX_ENOTFOUND ? RCX_EDENIED : r;
 	struct trust_principal p;
-	r = principal_of(s, &u, &p);
+	r = principal_of_id(s, k.user, &p);
 	if (r != RCX_OK)
 		return r;
 	snprintf(p.key_prefix, sizeof(p.key_prefix), "%s", prefix);
@@ -221,12 +226,8 @@ enum rcx_result trust_auth_session(struct store *s, const char *token, struct tr
 		return r == RCX_ENOTFOUND ? RCX_EDENIED : r;
 	char csrf[TRUST_TOKEN_LEN];
 	snprintf(csrf, sizeof(csrf), "%s", sess.csrf ? sess.csrf : "");
-	struct store_user u;
-	r = store_user_get_id(s, sess.user, &u);
-	if (r != RCX_OK)
-		return r == RCX_ENOTFOUND ? RCX_EDENIED : r;
 	struct trust_principal p;
-	r = principal_of(s, &u, &p);
+	r = principal_of_id(s, sess.user, &p);
 	if (r != RCX_OK)
 		return r;
 	memcpy(p.csrf, csrf, sizeof(csrf));
