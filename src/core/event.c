@@ -25,6 +25,8 @@ const struct event_field_def event_fields[EF_MAX] = {
 enum event_field event_field_lookup(const char *name, size_t len)
 {
 	/* Binary search: the table is sorted by name (checked by the unit tests). */
+	if (memchr(name, '\0', len))
+		return EF_MAX; /* no field name has a NUL; strncmp would stop early */
 	size_t lo = 0, hi = EF_MAX;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;

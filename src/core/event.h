@@ -207,6 +207,10 @@ enum rcx_result event_to_json(const struct event *ev, unsigned flags, struct rcx
 /* Reads a flat (or nested) IntelMQ-style JSON object into ev. Unknown keys become extra.*;
  * "raw" is base64-decoded. On failure *ret_reason names the offending field. */
 enum rcx_result event_from_json(struct event *ev, const char *json, size_t len, const char **ret_reason);
+/* Reads back a body event_to_json wrote (flat, keys ascending) without building a JSON tree and
+ * without validating the values again: for the store's own bodies only. RCX_EPARSE when the text
+ * is not in that form — the caller then re-initialises ev and uses event_from_json. */
+enum rcx_result event_from_stored_json(struct event *ev, const char *json, size_t len);
 /* 16-byte identity of the event: every field except times, raw and rcx.* bookkeeping. Events
  * with the same identity are the same observation (dedup). */
 void event_identity(const struct event *ev, uint8_t ret_id[16]);

@@ -192,6 +192,8 @@ enum rcx_result api_events_count(struct http_request *req)
 struct one_event {
 	struct rcx_strbuf json;
 	bool found;
+	bool owned_by_viewer; /* rcx.org names the viewer's organisation */
+	const char *viewer_org;
 	struct read_log reads;
 };
 
@@ -199,6 +201,7 @@ static enum rcx_result keep_event(void *ctx, const struct event *ev)
 {
 	struct one_event *o = ctx;
 	o->found = true;
+	o->owned_by_viewer = ev->f[EF_RCX_ORG] && !strcmp(ev->f[EF_RCX_ORG], o->viewer_org);
 	read_log_add(&o->reads, ev);
 	return event_to_json(ev, EVENT_JSON_META, &o->json);
 }
@@ -248,10 +251,11 @@ enum rcx_result api_event_get(struct http_request *req)
 		return http_respond_error(req, RCX_ESTORE, NULL);
 	struct one_event *o = rcx_arena_calloc(&req->arena, 1, sizeof(*o));
 	o->json = (struct rcx_strbuf)RCX_STRBUF_INIT(0);
+	o->viewer_org = api_auth(req)->p.org_name;
 	enum rcx_result r = store_event_query(s, &flt, keep_event, o);
 	if (r == RCX_OK && !o->found)
 		r = RCX_ENOTFOUND; /* invisible and absent look the same */
-	if (r == RCX_OK) {
+	if (r == RCX_OK && o->owned_by_viewer) { /* the owner also sees whom it named */
 		struct rcx_label l;
 		if (store_event_label_get(s, id, &l) == RCX_OK && l.owner_org == v.org && v.org > 0)
 			r = add_recipients(req, s, &o->json, &l);

@@ -69,8 +69,11 @@ enum rcx_result store_event_load(struct event *ev, struct rcx_arena *arena, cons
 				 const char *raw, size_t raw_len, const struct store_event_meta *meta)
 {
 	event_init(ev, arena);
-	if (event_from_json(ev, body, body_len, NULL) != RCX_OK)
-		return RCX_ESTORE;
+	if (event_from_stored_json(ev, body, body_len) != RCX_OK) {
+		event_init(ev, arena); /* not in rcx's own form (an older body?): the general reader */
+		if (event_from_json(ev, body, body_len, NULL) != RCX_OK)
+			return RCX_ESTORE;
+	}
 	if (raw) {
 		ev->raw = raw;
 		ev->raw_len = raw_len;

@@ -173,6 +173,11 @@ static enum rcx_result principal_of(struct store *s, const struct store_user *u,
 	enum rcx_result r = trust_viewer_of_user(s, u, &p.viewer);
 	if (r != RCX_OK)
 		return r;
+	struct store_org org;
+	r = store_org_get_id(s, p.viewer.org, &org);
+	if (r != RCX_OK)
+		return r == RCX_ENOTFOUND ? RCX_EDENIED : r;
+	snprintf(p.org_name, sizeof(p.org_name), "%s", org.name ? org.name : "");
 	*ret_p = p;
 	return RCX_OK;
 }

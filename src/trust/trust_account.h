@@ -43,6 +43,7 @@ struct trust_principal {
 	struct trust_viewer viewer;
 	struct store_user user;          /* strings copied into the fields below */
 	char email[256];
+	char org_name[256];              /* the viewer's organisation */
 	char csrf[TRUST_TOKEN_LEN];      /* sessions only: the token unsafe requests must echo */
 	char key_prefix[16];             /* API keys only */
 	bool via_session;
