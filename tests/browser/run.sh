@@ -16,8 +16,8 @@ skip() { echo "browser tests skipped: $*" >&2; exit 77; }
 [ -x "$RCX" ] || { echo "run.sh: $RCX is not an executable" >&2; exit 1; }
 [ -x "$CHROMIUM" ] || skip "$CHROMIUM is not installed"
 command -v node >/dev/null 2>&1 || skip "node is not installed"
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
-	skip "node $(node --version) is too old for playwright-core (20 or later)"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' ||
+	skip "node $(node --version) is too old for playwright-core (18 or later)"
 if [ ! -d "$HERE/node_modules/playwright-core" ]; then
 	command -v npm >/dev/null 2>&1 || skip "npm is not installed"
 	(cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error >&2) || skip "npm ci failed (no registry?)"
