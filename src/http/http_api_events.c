@@ -79,6 +79,7 @@ struct events_stream {
 	bool started;
 	uint64_t sent;
 	uint64_t chunk_got;
+	bool more;            /* a row exists after the page */
 	struct rcx_strbuf *out;
 	enum rcx_result err;
 	struct read_log reads;
@@ -87,6 +88,10 @@ struct events_stream {
 static enum rcx_result stream_event(void *ctx, const struct event *ev)
 {
 	struct events_stream *st = ctx;
+	if (st->remaining == 0) { /* the look-ahead row past the page: there is a next page */
+		st->more = true;
+		return RCX_ELIMIT;
+	}
 	if (st->sent > 0 && rcx_strbuf_putc(st->out, ',') != RCX_OK)
 		return RCX_ENOMEM;
 	enum rcx_result r = event_to_json(ev, EVENT_JSON_META, st->out);
@@ -98,17 +103,13 @@ static enum rcx_result stream_event(void *ctx, const struct event *ev)
 		st->last_id = v;
 	read_log_add(&st->reads, ev);
 	st->sent++;
+	st->remaining--;
 	st->chunk_got++;
 	return RCX_OK;
 }
 
-static enum rcx_result probe_event(void *ctx, const struct event *ev)
-{
-	(void)ev;
-	*(bool *)ctx = true;
-	return RCX_OK;
-}
-
+/* Appends the next EVENTS_CHUNK events; the last chunk asks the store for one row more, to learn
+ * whether a next page exists without a second query. */
 static enum http_stream_state events_produce(void *ctx, struct rcx_strbuf *out)
 {
 	struct events_stream *st = ctx;
@@ -122,25 +123,16 @@ static enum http_stream_state events_produce(void *ctx, struct rcx_strbuf *out)
 			return HTTP_STREAM_ERROR;
 	}
 	uint64_t want = st->remaining < EVENTS_CHUNK ? st->remaining : EVENTS_CHUNK;
+	bool last = want == st->remaining;
 	st->chunk_got = 0;
-	if (want > 0) {
-		st->flt.limit = want;
-		st->flt.after_id = st->last_id;
-		if (store_event_query(s, &st->flt, stream_event, st) != RCX_OK)
-			return HTTP_STREAM_ERROR;
-		st->remaining -= st->chunk_got;
-		if (st->chunk_got == want && st->remaining > 0)
-			return HTTP_STREAM_MORE;
-	}
-	/* the page is complete: is there anything after it? */
-	bool more = false;
-	if (st->remaining == 0 && st->sent > 0) {
-		st->flt.limit = 1;
-		st->flt.after_id = st->last_id;
-		if (store_event_query(s, &st->flt, probe_event, &more) != RCX_OK)
-			return HTTP_STREAM_ERROR;
-	}
-	if (more)
+	st->flt.limit = want + (last ? 1 : 0);
+	st->flt.after_id = st->last_id;
+	enum rcx_result r = store_event_query(s, &st->flt, stream_event, st);
+	if (r != RCX_OK && !(r == RCX_ELIMIT && st->more))
+		return HTTP_STREAM_ERROR;
+	if (!last && st->chunk_got == want)
+		return HTTP_STREAM_MORE;
+	if (st->more)
 		rcx_strbuf_printf(out, "],\"next\":\"%lld\"}", (long long)st->last_id);
 	else
 		rcx_strbuf_puts(out, "],\"next\":null}");
@@ -163,7 +155,16 @@ enum rcx_result api_events_list(struct http_request *req)
 	st->flt.vis = &st->vis;
 	if (!api_store(req))
 		return http_respond_error(req, RCX_ESTORE, NULL);
-	return http_respond_stream(req, 200, "application/json", events_produce, st, NULL);
+	if (st->remaining > EVENTS_CHUNK) /* large pages are streamed, never held whole */
+		return http_respond_stream(req, 200, "application/json", events_produce, st, NULL);
+	/* a page of one chunk is answered in one piece: no chunked encoding for a few KB */
+	struct rcx_strbuf body = RCX_STRBUF_INIT(0);
+	enum http_stream_state state = events_produce(st, &body);
+	enum rcx_result r = state == HTTP_STREAM_DONE
+				    ? http_respond_bytes(req, 200, "application/json", body.data, body.len)
+				    : http_respond_error(req, RCX_ESTORE, NULL);
+	rcx_strbuf_free(&body);
+	return r;
 }
 
 /* ---- GET /events/count ---- */

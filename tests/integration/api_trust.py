@@ -235,6 +235,21 @@ try:
     if visible_cells == 0 or visible_cells == cells:
         fail('the matrix is degenerate')
 
+    # ---- cursor paging: pages of 7 (answered whole) add up to the streamed page of 1000 ----
+    seen, after, pages = [], None, 0
+    while True:
+        st, _, page = call(B, 'GET', '/api/v1/events?limit=7' + ('&after=' + after if after else ''), owner_analyst)
+        if st != 200:
+            fail('paging answered %s' % st)
+            break
+        seen += [e['rcx.id'] for e in page['events']]
+        pages += 1
+        after = page['next']
+        if after is None or pages > 20:
+            break
+    if sorted(seen) != sorted(ids.values()) or len(seen) != len(set(seen)) or pages != (len(ids) + 6) // 7:
+        fail('paging by 7 gave %d events in %d pages, expected %d' % (len(seen), pages, len(ids)))
+
     # ---- authentication, sessions, CSRF, errors ----
     st, h, res = call(B, 'GET', '/api/v1/events')
     if st != 401 or res['error']['code'] != 'unauthenticated':
