@@ -74,11 +74,6 @@
  * batch rewrites index pages all over the ident and source_ip indexes; checkpointing less often
  * copies each such page to the database file once for several commits (measured ~10% faster). */
 #define SQ_WAL_CHECKPOINT_PAGES 10000
-/* Bytes of the database file read through a memory map instead of read() into the page cache: a
- * server thread answering random events touches pages all over a large file, and each pread copy
- * cost more than the query (measured with perf on 1 M events). SQLite caps it at its compile-time
- * maximum (2 GiB in Debian's build); beyond the map it reads as before. */
-#define SQ_MMAP_BYTES 2147418112LL
 
 
 static const char *const sq_sql[SQ_STMT_MAX] = {
@@ -219,8 +214,7 @@ static enum rcx_result sq_open(const char *location, bool readonly, struct store
 	sqlite3_busy_timeout(s->db, SQ_BUSY_TIMEOUT_MS);
 	char pragmas[160];
 	snprintf(pragmas, sizeof(pragmas),
-		 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; PRAGMA mmap_size = %lld;", SQ_CACHE_KIB,
-		 SQ_MMAP_BYTES);
+		 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d;", SQ_CACHE_KIB);
 	r = sq_exec(s->db, pragmas);
 	if (r == RCX_OK && !readonly) {
 		/* WAL: readers do not block the writer; NORMAL sync is durable across application crashes
