@@ -19,6 +19,7 @@ test: bootstrap
 
 bench: build
 	@bench/run.py
+	@bench/api_load.py
 
 clean:
 	rm -rf build build-san var
