@@ -292,6 +292,7 @@ static enum rcx_result write_config(struct demo_gen *g)
 	fputs("[shadowserver]\n# Mapping of the demo's Shadowserver reports, in Shadowserver's intelmq.json format.\n"
 	      "schema = shadowserver-schema.json\n\n", f);
 	fputs("[enrich]\npfx2as = enrich/pfx2as.txt\nasnames = enrich/asnames.txt\n\n", f);
+	fputs("[serve]\n# The name the web UI shows for this node.\nnode_name = WB Regional Hub (demo)\n\n", f);
 	/* Feeds without a country (plain lists, Feodo CSV) are routed by the AS that pfx2as fills in,
 	 * so every AS gets a rule; cidr beats asn beats cc, which lets the sectoral teams win. */
 	fputs("[routing]\n# The national CERT of the event's country ...\n", f);
