@@ -30,3 +30,4 @@ int cli_apikey(struct cli *cli, int argc, char **argv);
 int cli_group(struct cli *cli, int argc, char **argv);
 int cli_audit(struct cli *cli, int argc, char **argv);
 int cli_serve(struct cli *cli, int argc, char **argv);
+int cli_match(struct cli *cli, int argc, char **argv);

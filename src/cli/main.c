@@ -25,6 +25,7 @@ static const struct {
 	{"apikey", cli_apikey, "create, list and revoke API keys"},
 	{"group", cli_group, "sharing groups: add, members, list"},
 	{"audit", cli_audit, "verify or list the audit log"},
+	{"match", cli_match, "match indicators against logs; match index build compiles an index"},
 	{"serve", cli_serve, "serve the REST API and the web UI (--listen ADDR:PORT)"},
 };
 
