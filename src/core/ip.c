@@ -1,4 +1,5 @@
 #include "core/ip.h"
+#include "core/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,16 +36,6 @@ static bool parse_v4(const char *s, size_t len, uint8_t out[4])
 	return i == len;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* RFC 4291 §2.2 text forms: eight groups of 1-4 hex digits, one "::" for a run of zero groups, and
  * an embedded dotted quad as the last 32 bits. */
@@ -69,7 +60,7 @@ static bool parse_v6(const char *s, size_t len, uint8_t out[16])
 		size_t start = i;
 		unsigned v = 0;
 		int h;
-		while (i < len && i - start < 4 && (h = hexval(s[i])) >= 0) {
+		while (i < len && i - start < 4 && (h = rcx_hex_value(s[i])) >= 0) {
 			v = v << 4 | (unsigned)h;
 			i++;
 		}

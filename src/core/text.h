@@ -23,6 +23,18 @@ enum rcx_result rcx_base64_put(struct rcx_strbuf *b, const uint8_t *p, size_t le
 /* Decodes base64 (padding optional, blanks not allowed) into the arena. */
 enum rcx_result rcx_base64_decode(struct rcx_arena *a, const char *s, size_t len, uint8_t **ret_p, size_t *ret_len);
 /* ASCII case helpers. */
+/* Value of one hexadecimal digit, -1 if c is not one. */
+static inline int rcx_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static inline char rcx_lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;

@@ -12,16 +12,6 @@
 #include "core/text.h"
 #include "http/http_internal.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 enum rcx_result http_percent_decode(struct rcx_arena *a, const char *s, size_t len, bool plus_space,
 				    char **ret, size_t *ret_len)
@@ -33,7 +23,7 @@ enum rcx_result http_percent_decode(struct rcx_arena *a, const char *s, size_t l
 		if (c == '%') {
 			if (len - i < 3)
 				return RCX_EPARSE;
-			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+			int hi = rcx_hex_value(s[i + 1]), lo = rcx_hex_value(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return RCX_EPARSE;
 			c = (char)(hi * 16 + lo);

@@ -68,16 +68,6 @@ static bool is_ascii(const char *s, size_t len)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* ---- addresses ---- */
 
@@ -203,7 +193,7 @@ enum rcx_result match_norm_hash(enum match_kind kind, const char *s, size_t len,
 		return RCX_EPARSE;
 	char buf[64];
 	for (size_t i = 0; i < len; i++) {
-		if (hexval(s[i]) < 0)
+		if (rcx_hex_value(s[i]) < 0)
 			return RCX_EPARSE;
 		buf[i] = rcx_lower(s[i]);
 	}
@@ -266,8 +256,8 @@ static void put_pct_normalised(struct out *o, const char *s, size_t len)
 	static const char hex[] = "0123456789ABCDEF";
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			c = (unsigned char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (c == '%' && i + 2 < len && rcx_hex_value(s[i + 1]) >= 0 && rcx_hex_value(s[i + 2]) >= 0) {
+			c = (unsigned char)(rcx_hex_value(s[i + 1]) * 16 + rcx_hex_value(s[i + 2]));
 			i += 2;
 			if (unreserved(c)) {
 				putc_(o, (char)c);
@@ -516,7 +506,7 @@ enum match_kind match_kind_detect(const char *s, size_t len)
 		return MATCH_CIDR;
 	if (len == 32 || len == 40 || len == 64) {
 		size_t i = 0;
-		while (i < len && hexval(s[i]) >= 0)
+		while (i < len && rcx_hex_value(s[i]) >= 0)
 			i++;
 		if (i == len)
 			return len == 32 ? MATCH_MD5 : len == 40 ? MATCH_SHA1 : MATCH_SHA256;

@@ -37,16 +37,6 @@ static bool eq(const char *s, size_t n, const char *lit)
 	return strlen(lit) == n && !memcmp(s, lit, n);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decodes \xNN escapes; returns s itself when there are none. */
 static const char *unescape(struct rcx_arena *a, const char *s, size_t len, size_t *ret_len)
@@ -58,8 +48,8 @@ static const char *unescape(struct rcx_arena *a, const char *s, size_t len, size
 	char *out = rcx_arena_alloc(a, len + 1), *o = out;
 	for (size_t i = 0; i < len;) {
 		int h, l;
-		if (s[i] == '\\' && i + 3 < len && s[i + 1] == 'x' && (h = hexval(s[i + 2])) >= 0 &&
-		    (l = hexval(s[i + 3])) >= 0) {
+		if (s[i] == '\\' && i + 3 < len && s[i + 1] == 'x' && (h = rcx_hex_value(s[i + 2])) >= 0 &&
+		    (l = rcx_hex_value(s[i + 3])) >= 0) {
 			*o++ = (char)(h * 16 + l);
 			i += 4;
 		} else {
@@ -155,7 +145,7 @@ static void zeek_fini(struct match_parser *p)
 static bool sep_value(const char *s, size_t n, char *ret)
 {
 	int h, l;
-	if (n == 4 && s[0] == '\\' && s[1] == 'x' && (h = hexval(s[2])) >= 0 && (l = hexval(s[3])) >= 0) {
+	if (n == 4 && s[0] == '\\' && s[1] == 'x' && (h = rcx_hex_value(s[2])) >= 0 && (l = rcx_hex_value(s[3])) >= 0) {
 		*ret = (char)(h * 16 + l);
 		return true;
 	}
