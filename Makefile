@@ -20,6 +20,7 @@ test: bootstrap
 bench: build
 	@bench/run.py
 	@bench/api_load.py
+	@bench/match_bench.py
 
 clean:
 	rm -rf build build-san var
