@@ -125,6 +125,11 @@ int64_t api_id_param(struct http_request *req, const char *name)
 	return id;
 }
 
+int64_t api_user_id_param(struct http_request *req)
+{
+	return api_need_user(req) ? api_id_param(req, "id") : 0;
+}
+
 enum rcx_result api_fail(struct http_request *req, enum rcx_result r, char *why)
 {
 	enum rcx_result out = http_respond_error(req, r, why);

@@ -132,17 +132,13 @@ enum rcx_result api_org_add(struct http_request *req)
 
 enum rcx_result api_org_get(struct http_request *req)
 {
-	if (!api_need_user(req))
-		return RCX_OK;
-	int64_t id = api_id_param(req, "id");
+	int64_t id = api_user_id_param(req);
 	return id ? respond_org(req, id, 200) : RCX_OK;
 }
 
 enum rcx_result api_org_patch(struct http_request *req)
 {
-	if (!api_need_user(req))
-		return RCX_OK;
-	int64_t id = api_id_param(req, "id");
+	int64_t id = api_user_id_param(req);
 	if (!id)
 		return RCX_OK;
 	const struct trust_viewer *v = &api_auth(req)->p.viewer;
@@ -376,24 +372,31 @@ enum rcx_result api_groups_list(struct http_request *req)
 	return http_respond_json(req, 200, json_pack("{s:o}", "groups", arr));
 }
 
-enum rcx_result api_group_get(struct http_request *req)
+/* Group id as the caller may see it, with its members; RCX_ENOTFOUND when it may not. */
+static enum rcx_result group_one(struct http_request *req, int64_t id, json_t **ret_g)
 {
-	if (!api_need_user(req))
-		return RCX_OK;
-	int64_t id = api_id_param(req, "id");
-	if (!id)
-		return RCX_OK;
 	json_t *arr;
 	enum rcx_result r = groups_json(req, id, &arr);
 	if (r != RCX_OK)
-		return http_respond_error(req, r, NULL);
-	if (json_array_size(arr) == 0) {
-		json_decref(arr);
-		return http_respond_error(req, RCX_ENOTFOUND, NULL);
-	}
-	json_t *g = json_incref(json_array_get(arr, 0));
+		return r;
+	json_t *g = json_array_get(arr, 0);
+	if (g)
+		*ret_g = json_incref(g);
 	json_decref(arr);
-	return http_respond_json(req, 200, g);
+	return g ? RCX_OK : RCX_ENOTFOUND;
+}
+
+static enum rcx_result respond_group(struct http_request *req, int64_t id, unsigned status)
+{
+	json_t *g;
+	enum rcx_result r = group_one(req, id, &g);
+	return r == RCX_OK ? http_respond_json(req, status, g) : http_respond_error(req, r, NULL);
+}
+
+enum rcx_result api_group_get(struct http_request *req)
+{
+	int64_t id = api_user_id_param(req);
+	return id ? respond_group(req, id, 200) : RCX_OK;
 }
 
 static bool group_writer(struct http_request *req)
@@ -458,13 +461,7 @@ enum rcx_result api_group_add(struct http_request *req)
 	char obj[48];
 	object_name(obj, sizeof(obj), "group", gid);
 	api_audit(req, "group.add", obj, body);
-	json_t *arr;
-	r = groups_json(req, gid, &arr);
-	if (r != RCX_OK)
-		return http_respond_error(req, r, NULL);
-	json_t *g = json_incref(json_array_get(arr, 0));
-	json_decref(arr);
-	return http_respond_json(req, 201, g);
+	return respond_group(req, gid, 201);
 }
 
 enum rcx_result api_group_members(struct http_request *req)
@@ -474,18 +471,13 @@ enum rcx_result api_group_members(struct http_request *req)
 	int64_t id = api_id_param(req, "id");
 	if (!id)
 		return RCX_OK;
-	json_t *arr;
-	enum rcx_result r = groups_json(req, id, &arr);
+	json_t *g;
+	enum rcx_result r = group_one(req, id, &g);
 	if (r != RCX_OK)
 		return http_respond_error(req, r, NULL);
-	json_t *g = json_array_get(arr, 0);
 	const struct trust_viewer *v = &api_auth(req)->p.viewer;
-	if (!g) {
-		json_decref(arr);
-		return http_respond_error(req, RCX_ENOTFOUND, NULL);
-	}
 	bool owner = json_integer_value(json_object_get(g, "owner")) == v->org;
-	json_decref(arr);
+	json_decref(g);
 	if (!owner)
 		return http_respond_error(req, RCX_EDENIED, "only the owning organisation changes a group's members");
 	json_t *body = api_body(req);
@@ -511,12 +503,7 @@ enum rcx_result api_group_members(struct http_request *req)
 	char obj[48];
 	object_name(obj, sizeof(obj), "group", id);
 	api_audit(req, json_is_true(member) ? "group.member.add" : "group.member.remove", obj, body);
-	r = groups_json(req, id, &arr);
-	if (r != RCX_OK)
-		return http_respond_error(req, r, NULL);
-	g = json_incref(json_array_get(arr, 0));
-	json_decref(arr);
-	return http_respond_json(req, 200, g);
+	return respond_group(req, id, 200);
 }
 
 /* ---- API keys ---- */
@@ -596,9 +583,7 @@ static enum rcx_result find_key(void *ctx, const struct store_apikey *k)
 
 enum rcx_result api_key_delete(struct http_request *req)
 {
-	if (!api_need_user(req))
-		return RCX_OK;
-	int64_t id = api_id_param(req, "id");
+	int64_t id = api_user_id_param(req);
 	if (!id)
 		return RCX_OK;
 	struct store *s = api_store(req);

@@ -238,9 +238,7 @@ static enum rcx_result add_recipients(struct http_request *req, struct store *s,
 
 enum rcx_result api_event_get(struct http_request *req)
 {
-	if (!api_need_user(req))
-		return RCX_OK;
-	int64_t id = api_id_param(req, "id");
+	int64_t id = api_user_id_param(req);
 	if (!id)
 		return RCX_OK;
 	struct trust_viewer v = api_auth(req)->p.viewer;
@@ -311,9 +309,7 @@ done:
 
 enum rcx_result api_event_share(struct http_request *req)
 {
-	if (!api_need_user(req))
-		return RCX_OK;
-	int64_t id = api_id_param(req, "id");
+	int64_t id = api_user_id_param(req);
 	if (!id)
 		return RCX_OK;
 	json_t *body = api_body(req);

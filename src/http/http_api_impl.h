@@ -39,6 +39,8 @@ json_t *api_body(struct http_request *req);
 enum rcx_result api_audit(struct http_request *req, const char *action, const char *object, json_t *detail);
 /* Parses a decimal id path capture; answers 404 and returns 0 when it is not one. */
 int64_t api_id_param(struct http_request *req, const char *name);
+/* api_need_user, then the {id} capture: 0 when an answer (401 or 404) was already given. */
+int64_t api_user_id_param(struct http_request *req);
 /* Answers an error with *why (freed) as the message when there is one. */
 enum rcx_result api_fail(struct http_request *req, enum rcx_result r, char *why);
 

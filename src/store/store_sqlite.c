@@ -465,6 +465,25 @@ void sq_stmt_give(sqlite3_stmt *st, bool owned)
 	}
 }
 
+enum rcx_result sq_each_row(struct store_sqlite *s, sqlite3_stmt **slot, const char *sql, const int64_t *binds,
+			    size_t n_binds, sq_row_fn row, void *ctx)
+{
+	sqlite3_stmt *q;
+	bool owned;
+	int rc = SQLITE_DONE;
+	enum rcx_result r = sq_stmt_take(s, slot, sql, &q, &owned);
+	if (r != RCX_OK)
+		return r;
+	for (size_t i = 0; i < n_binds; i++)
+		sqlite3_bind_int64(q, (int)i + 1, binds[i]);
+	while (r == RCX_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		r = row(q, ctx);
+	if (r == RCX_OK && rc != SQLITE_DONE)
+		r = sq_result(rc);
+	sq_stmt_give(q, owned);
+	return r;
+}
+
 /* The WHERE term of each filter part, with named parameters bound by filter_stmt. Columns are
  * qualified: the visibility fragment and the group-name subquery bring other tables in. */
 static const struct {

@@ -160,6 +160,12 @@ const char *sq_column_dup(struct rcx_arena *a, sqlite3_stmt *st, int i);
 enum rcx_result sq_stmt_take(struct store_sqlite *s, sqlite3_stmt **slot, const char *sql, sqlite3_stmt **ret_st,
 			     bool *ret_owned);
 void sq_stmt_give(sqlite3_stmt *st, bool owned);
+/* Called per row of a listing; a non-OK result stops it and is returned by sq_each_row. */
+typedef enum rcx_result (*sq_row_fn)(sqlite3_stmt *q, void *ctx);
+/* The one row loop of the listings: takes the statement of *slot (sq_stmt_take), binds the
+ * n_binds integers to parameters 1.., calls row per row, and gives the statement back. */
+enum rcx_result sq_each_row(struct store_sqlite *s, sqlite3_stmt **slot, const char *sql, const int64_t *binds,
+			    size_t n_binds, sq_row_fn row, void *ctx);
 /* Makes the writes that follow one unit: a savepoint inside the caller's transaction, else an
  * immediate transaction of their own. sq_atomic_end keeps them when r is RCX_OK, else undoes
  * them, and returns the result of the whole. */

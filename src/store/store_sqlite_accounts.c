@@ -203,27 +203,26 @@ enum rcx_result sq_org_get_id(struct store *st, int64_t id, struct store_org *re
 	return org_one(s, q, ret_org);
 }
 
+struct org_walk {
+	store_org_cb cb;
+	void *ctx;
+};
+
+static enum rcx_result org_row(sqlite3_stmt *q, void *v)
+{
+	struct org_walk *w = v;
+	struct store_org o;
+	org_read(q, NULL, &o);
+	return w->cb(w->ctx, &o);
+}
+
 enum rcx_result sq_org_list(struct store *st, store_org_cb cb, void *ctx)
 {
 	struct store_sqlite *s = sq(st);
-	sqlite3_stmt *q;
-	bool owned;
-	int rc = SQLITE_DONE;
-
 	if (!cb)
 		return RCX_EINVAL;
-	enum rcx_result r = sq_stmt_take(s, &s->astmt[SQA_ORG_LIST], sqa_sql[SQA_ORG_LIST], &q, &owned);
-	if (r != RCX_OK)
-		return r;
-	while (r == RCX_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_org o;
-		org_read(q, NULL, &o);
-		r = cb(ctx, &o);
-	}
-	if (r == RCX_OK && rc != SQLITE_DONE)
-		r = sq_result(rc);
-	sq_stmt_give(q, owned);
-	return r;
+	struct org_walk w = {cb, ctx};
+	return sq_each_row(s, &s->astmt[SQA_ORG_LIST], sqa_sql[SQA_ORG_LIST], NULL, 0, org_row, &w);
 }
 
 enum rcx_result sq_org_update(struct store *st, const struct store_org *org)
@@ -332,30 +331,27 @@ enum rcx_result sq_user_get_id(struct store *st, int64_t id, struct store_user *
 	return user_one(s, q, ret_user);
 }
 
+struct user_walk {
+	store_user_cb cb;
+	void *ctx;
+};
+
+static enum rcx_result user_row(sqlite3_stmt *q, void *v)
+{
+	struct user_walk *w = v;
+	struct store_user u;
+	user_read(q, NULL, &u);
+	return w->cb(w->ctx, &u);
+}
+
 enum rcx_result sq_user_list(struct store *st, int64_t org, store_user_cb cb, void *ctx)
 {
 	struct store_sqlite *s = sq(st);
 	enum sqa_stmt i = org ? SQA_USER_LIST_ORG : SQA_USER_LIST_ALL;
-	sqlite3_stmt *q;
-	bool owned;
-	int rc = SQLITE_DONE;
-
 	if (!cb)
 		return RCX_EINVAL;
-	enum rcx_result r = sq_stmt_take(s, &s->astmt[i], sqa_sql[i], &q, &owned);
-	if (r != RCX_OK)
-		return r;
-	if (org)
-		sqlite3_bind_int64(q, 1, org);
-	while (r == RCX_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_user u;
-		user_read(q, NULL, &u);
-		r = cb(ctx, &u);
-	}
-	if (r == RCX_OK && rc != SQLITE_DONE)
-		r = sq_result(rc);
-	sq_stmt_give(q, owned);
-	return r;
+	struct user_walk w = {cb, ctx};
+	return sq_each_row(s, &s->astmt[i], sqa_sql[i], &org, org ? 1 : 0, user_row, &w);
 }
 
 enum rcx_result sq_user_update(struct store *st, const struct store_user *u)
@@ -427,30 +423,27 @@ enum rcx_result sq_apikey_get(struct store *st, const char *prefix, struct store
 	return RCX_OK;
 }
 
+struct key_walk {
+	store_apikey_cb cb;
+	void *ctx;
+};
+
+static enum rcx_result key_row(sqlite3_stmt *q, void *v)
+{
+	struct key_walk *w = v;
+	struct store_apikey k;
+	key_read(q, NULL, &k);
+	return w->cb(w->ctx, &k);
+}
+
 enum rcx_result sq_apikey_list(struct store *st, int64_t user, store_apikey_cb cb, void *ctx)
 {
 	struct store_sqlite *s = sq(st);
 	enum sqa_stmt i = user ? SQA_KEY_LIST_USER : SQA_KEY_LIST_ALL;
-	sqlite3_stmt *q;
-	bool owned;
-	int rc = SQLITE_DONE;
-
 	if (!cb)
 		return RCX_EINVAL;
-	enum rcx_result r = sq_stmt_take(s, &s->astmt[i], sqa_sql[i], &q, &owned);
-	if (r != RCX_OK)
-		return r;
-	if (user)
-		sqlite3_bind_int64(q, 1, user);
-	while (r == RCX_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_apikey k;
-		key_read(q, NULL, &k);
-		r = cb(ctx, &k);
-	}
-	if (r == RCX_OK && rc != SQLITE_DONE)
-		r = sq_result(rc);
-	sq_stmt_give(q, owned);
-	return r;
+	struct key_walk w = {cb, ctx};
+	return sq_each_row(s, &s->astmt[i], sqa_sql[i], &user, user ? 1 : 0, key_row, &w);
 }
 
 enum rcx_result sq_apikey_revoke(struct store *st, int64_t id)

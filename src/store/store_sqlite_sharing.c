@@ -173,27 +173,26 @@ enum rcx_result sq_group_get(struct store *st, const char *name, struct store_gr
 	return RCX_OK;
 }
 
+struct group_walk {
+	store_group_cb cb;
+	void *ctx;
+};
+
+static enum rcx_result group_row(sqlite3_stmt *q, void *v)
+{
+	struct group_walk *w = v;
+	struct store_group g;
+	group_read(q, NULL, &g);
+	return w->cb(w->ctx, &g);
+}
+
 enum rcx_result sq_group_list(struct store *st, store_group_cb cb, void *ctx)
 {
 	struct store_sqlite *s = sq(st);
-	sqlite3_stmt *q;
-	bool owned;
-	int rc = SQLITE_DONE;
-
 	if (!cb)
 		return RCX_EINVAL;
-	enum rcx_result r = sq_stmt_take(s, &s->sstmt[SQS_GROUP_LIST], sqs_sql[SQS_GROUP_LIST], &q, &owned);
-	if (r != RCX_OK)
-		return r;
-	while (r == RCX_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_group g;
-		group_read(q, NULL, &g);
-		r = cb(ctx, &g);
-	}
-	if (r == RCX_OK && rc != SQLITE_DONE)
-		r = sq_result(rc);
-	sq_stmt_give(q, owned);
-	return r;
+	struct group_walk w = {cb, ctx};
+	return sq_each_row(s, &s->sstmt[SQS_GROUP_LIST], sqs_sql[SQS_GROUP_LIST], NULL, 0, group_row, &w);
 }
 
 enum rcx_result sq_group_member_set(struct store *st, int64_t group, int64_t org, bool member)
@@ -210,22 +209,22 @@ enum rcx_result sq_group_member_set(struct store *st, int64_t group, int64_t org
 	return sq_step_done(q);
 }
 
+struct id_walk {
+	store_id_cb cb;
+	void *ctx;
+};
+
+static enum rcx_result id_row(sqlite3_stmt *q, void *v)
+{
+	struct id_walk *w = v;
+	return w->cb(w->ctx, sqlite3_column_int64(q, 0));
+}
+
 /* Walks the ids of a one-column listing (statement i, bound to key). */
 static enum rcx_result id_list(struct store_sqlite *s, enum sqs_stmt i, int64_t key, store_id_cb cb, void *ctx)
 {
-	sqlite3_stmt *q;
-	bool owned;
-	int rc = SQLITE_DONE;
-	enum rcx_result r = sq_stmt_take(s, &s->sstmt[i], sqs_sql[i], &q, &owned);
-	if (r != RCX_OK)
-		return r;
-	sqlite3_bind_int64(q, 1, key);
-	while (r == RCX_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
-		r = cb(ctx, sqlite3_column_int64(q, 0));
-	if (r == RCX_OK && rc != SQLITE_DONE)
-		r = sq_result(rc);
-	sq_stmt_give(q, owned);
-	return r;
+	struct id_walk w = {cb, ctx};
+	return sq_each_row(s, &s->sstmt[i], sqs_sql[i], &key, 1, id_row, &w);
 }
 
 enum rcx_result sq_group_members(struct store *st, int64_t group, store_id_cb cb, void *ctx)
@@ -432,27 +431,25 @@ enum rcx_result sq_audit_append(struct store *st, const struct store_audit *e)
 	return sq_step_done(q);
 }
 
+struct audit_walk {
+	store_audit_cb cb;
+	void *ctx;
+};
+
+static enum rcx_result audit_row(sqlite3_stmt *q, void *v)
+{
+	struct audit_walk *w = v;
+	struct store_audit e;
+	audit_read(q, NULL, &e);
+	return w->cb(w->ctx, &e);
+}
+
 enum rcx_result sq_audit_list(struct store *st, int64_t after_seq, uint64_t limit, store_audit_cb cb, void *ctx)
 {
 	struct store_sqlite *s = sq(st);
-	sqlite3_stmt *q;
-	bool owned;
-	int rc = SQLITE_DONE;
-
 	if (!cb)
 		return RCX_EINVAL;
-	enum rcx_result r = sq_stmt_take(s, &s->sstmt[SQS_AUDIT_LIST], sqs_sql[SQS_AUDIT_LIST], &q, &owned);
-	if (r != RCX_OK)
-		return r;
-	sqlite3_bind_int64(q, 1, after_seq);
-	sqlite3_bind_int64(q, 2, limit == 0 ? -1 : limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
-	while (r == RCX_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_audit e;
-		audit_read(q, NULL, &e);
-		r = cb(ctx, &e);
-	}
-	if (r == RCX_OK && rc != SQLITE_DONE)
-		r = sq_result(rc);
-	sq_stmt_give(q, owned);
-	return r;
+	struct audit_walk w = {cb, ctx};
+	int64_t binds[2] = {after_seq, limit == 0 ? -1 : limit > INT64_MAX ? INT64_MAX : (int64_t)limit};
+	return sq_each_row(s, &s->sstmt[SQS_AUDIT_LIST], sqs_sql[SQS_AUDIT_LIST], binds, 2, audit_row, &w);
 }
