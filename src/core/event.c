@@ -559,6 +559,21 @@ static int extra_find(const struct event *ev, const char *key, size_t klen, bool
 	return lo;
 }
 
+enum rcx_result event_extra_reserve(struct event *ev)
+{
+	if (ev->n_extra >= RCX_EVENT_EXTRA_MAX)
+		return RCX_ELIMIT;
+	if (ev->n_extra == ev->cap_extra) {
+		uint32_t cap = ev->cap_extra ? ev->cap_extra * 2 : 32;
+		struct event_extra *n = rcx_arena_alloc(ev->arena, cap * sizeof(*n));
+		if (ev->n_extra)
+			memcpy(n, ev->extra, ev->n_extra * sizeof(*n));
+		ev->extra = n;
+		ev->cap_extra = cap;
+	}
+	return RCX_OK;
+}
+
 static enum rcx_result extra_put(struct event *ev, const char *key, size_t klen, const char *value)
 {
 	if (klen == 0 || klen + 6 > RCX_FIELD_NAME_MAX || memchr(key, '\0', klen))
@@ -573,16 +588,9 @@ static enum rcx_result extra_put(struct event *ev, const char *key, size_t klen,
 		ev->extra[pos].value = value;
 		return RCX_OK;
 	}
-	if (ev->n_extra >= RCX_EVENT_EXTRA_MAX)
-		return RCX_ELIMIT;
-	if (ev->n_extra == ev->cap_extra) {
-		uint32_t cap = ev->cap_extra ? ev->cap_extra * 2 : 32;
-		struct event_extra *n = rcx_arena_alloc(ev->arena, cap * sizeof(*n));
-		if (ev->n_extra)
-			memcpy(n, ev->extra, ev->n_extra * sizeof(*n));
-		ev->extra = n;
-		ev->cap_extra = cap;
-	}
+	enum rcx_result r = event_extra_reserve(ev);
+	if (r != RCX_OK)
+		return r;
 	memmove(ev->extra + pos + 1, ev->extra + pos, (ev->n_extra - (uint32_t)pos) * sizeof(*ev->extra));
 	ev->extra[pos].key = rcx_arena_strndup(ev->arena, ukey, klen);
 	ev->extra[pos].value = value;

@@ -207,6 +207,9 @@ enum rcx_result event_to_json(const struct event *ev, unsigned flags, struct rcx
 /* Reads a flat (or nested) IntelMQ-style JSON object into ev. Unknown keys become extra.*;
  * "raw" is base64-decoded. On failure *ret_reason names the offending field. */
 enum rcx_result event_from_json(struct event *ev, const char *json, size_t len, const char **ret_reason);
+/* Room for one more extra.* entry at ev->extra[ev->n_extra] (the array grows in the event's
+ * arena); RCX_ELIMIT at RCX_EVENT_EXTRA_MAX. The caller keeps the entries sorted by key. */
+enum rcx_result event_extra_reserve(struct event *ev);
 /* Reads back a body event_to_json wrote (flat, keys ascending) without building a JSON tree and
  * without validating the values again: for the store's own bodies only. RCX_EPARSE when the text
  * is not in that form — the caller then re-initialises ev and uses event_from_json. */

@@ -199,16 +199,8 @@ enum rcx_result event_from_stored_json(struct event *ev, const char *json, size_
 		skip_ws(&c);
 		const char *vstart = c.p;
 		if (klen > 6 && !memcmp(key, "extra.", 6)) {
-			if (!skip_value(&c) || ev->n_extra >= RCX_EVENT_EXTRA_MAX)
+			if (!skip_value(&c) || event_extra_reserve(ev) != RCX_OK)
 				return RCX_EPARSE;
-			if (ev->n_extra == ev->cap_extra) {
-				uint32_t cap = ev->cap_extra ? ev->cap_extra * 2 : 32;
-				struct event_extra *n = rcx_arena_alloc(ev->arena, cap * sizeof(*n));
-				if (ev->n_extra)
-					memcpy(n, ev->extra, ev->n_extra * sizeof(*n));
-				ev->extra = n;
-				ev->cap_extra = cap;
-			}
 			ev->extra[ev->n_extra].key = key + 6;
 			ev->extra[ev->n_extra].value = rcx_arena_strndup(ev->arena, vstart, (size_t)(c.p - vstart));
 			ev->n_extra++;
