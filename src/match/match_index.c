@@ -242,11 +242,12 @@ struct sink {
 	bool err;
 };
 
-static void sink_flush(struct sink *k)
+/* Writes p[0..n) to the sink's file whole (short writes and EINTR retried); sets err on failure. */
+static void sink_write(struct sink *k, const void *p, size_t n)
 {
 	size_t done = 0;
-	while (!k->err && done < k->buf.len) {
-		ssize_t w = write(k->fd, k->buf.data + done, k->buf.len - done);
+	while (!k->err && done < n) {
+		ssize_t w = write(k->fd, (const char *)p + done, n - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -254,6 +255,11 @@ static void sink_flush(struct sink *k)
 		else
 			done += (size_t)w;
 	}
+}
+
+static void sink_flush(struct sink *k)
+{
+	sink_write(k, k->buf.data, k->buf.len);
 	rcx_strbuf_clear(&k->buf);
 }
 
@@ -264,16 +270,7 @@ static void sink_put(struct sink *k, const void *p, size_t n)
 	if (k->fd >= 0 && k->buf.len + n > (1u << 20))
 		sink_flush(k);
 	if (k->fd >= 0 && n > (1u << 20)) {
-		size_t done = 0;
-		while (!k->err && done < n) {
-			ssize_t w = write(k->fd, (const char *)p + done, n - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				k->err = true;
-			else
-				done += (size_t)w;
-		}
+		sink_write(k, p, n);
 		return;
 	}
 	if (n && rcx_strbuf_append(&k->buf, p, n) != RCX_OK)
