@@ -26,71 +26,7 @@
 #include "store/store.h"
 #include "trust/trust.h"
 
-struct backend {
-	const char *name;
-	bool sqlite;
-};
-
-static const struct backend backends[] = {
-	{"mem", false},
-	{"sqlite", true},
-};
-
-struct fixture {
-	const struct backend *be;
-	char dir[64];
-	char path[128];
-	struct store *s;
-	struct rcx_arena arena;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	f->be = *state;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(f->dir, sizeof(f->dir), "%s/rcx-trust-XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/rcx.db", f->dir);
-	assert_int_equal(store_open(f->be->sqlite ? f->path : "mem:", false, &f->s), RCX_OK);
-	assert_string_equal(store_ops_of(f->s)->name, f->be->name);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char p[160];
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-	store_close(f->s);
-	rcx_arena_free(&f->arena);
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-/* An event from name/value pairs, ended by NULL; time.observation defaults to 2024-06-01. */
-static struct event *mkev(struct fixture *f, ...)
-{
-	struct event *ev = rcx_arena_alloc(&f->arena, sizeof(*ev));
-	event_init(ev, &f->arena);
-	assert_int_equal(event_set(ev, EF_TIME_OBSERVATION, "2024-06-01T00:00:00Z", 20), RCX_OK);
-	va_list ap;
-	va_start(ap, f);
-	const char *k;
-	while ((k = va_arg(ap, const char *))) {
-		const char *v = va_arg(ap, const char *);
-		assert_int_equal(event_set_name(ev, k, strlen(k), v, strlen(v)), RCX_OK);
-	}
-	va_end(ap);
-	return ev;
-}
+#include "store_fixture.h"
 
 static int64_t put_new(struct fixture *f, const struct event *ev)
 {
@@ -1314,7 +1250,6 @@ static void test_sqlite_names_other_handle(void **state)
 	store_close(other);
 }
 
-#define ON(be, t) {#be "/" #t, t, setup, teardown, (void *)&backends[be]}
 #define MEM 0
 #define SQLITE 1
 #define BOTH(t) ON(MEM, t), ON(SQLITE, t)
