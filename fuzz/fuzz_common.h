@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Aborts when cond is false, naming the harness check that failed. */
 #define FUZZ_CHECK(cond, ...) \
@@ -20,6 +21,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Lines in s[0..len): newline-terminated ones plus a last one without a newline. */
+static inline uint64_t fuzz_count_lines(const char *s, size_t len)
+{
+	uint64_t n = 0;
+	for (const char *p = s, *end = s + len; p < end; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	return n;
+}
 
 /* Prints s[0..len) to stderr with control and non-ASCII bytes escaped (for check messages). */
 static inline void fuzz_dump(const char *label, const char *s, size_t len)

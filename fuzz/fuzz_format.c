@@ -126,15 +126,6 @@ static enum rcx_result sink_record_end(struct ingest_sink *sink, uint64_t line)
 	return RCX_OK;
 }
 
-static uint64_t count_lines(const char *s, size_t len)
-{
-	uint64_t n = 0;
-	for (const char *p = s, *end = s + len; p < end; n++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		p = nl ? nl + 1 : end;
-	}
-	return n;
-}
 
 static void cleanup(void)
 {
@@ -197,7 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.sink = {sink_event_new, sink_emit, sink_reject, sink_record_end},
 		.arena = RCX_ARENA_INIT,
 		.feed_name = src.feed_name,
-		.lines = count_lines(s, size),
+		.lines = fuzz_count_lines(s, size),
 		.j1 = RCX_STRBUF_INIT(0),
 		.j2 = RCX_STRBUF_INIT(0),
 	};

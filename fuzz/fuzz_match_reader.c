@@ -44,15 +44,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static uint64_t count_lines(const char *s, size_t len)
-{
-	uint64_t n = 0;
-	for (const char *p = s, *end = s + len; p < end; n++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		p = nl ? nl + 1 : end;
-	}
-	return n;
-}
 
 static void read_all(const char *s, size_t size, const struct match_format_options *opt, struct rcx_strbuf *out)
 {
@@ -61,7 +52,7 @@ static void read_all(const char *s, size_t size, const struct match_format_optio
 	FUZZ_CHECK(match_parser_open(format, opt, &p) == RCX_OK, "open failed");
 	FUZZ_CHECK(match_input_open_mem(s, size, &in) == RCX_OK, "input open failed");
 	bool plain = match_input_codec(in) == MATCH_CODEC_NONE;
-	uint64_t lines = plain ? count_lines(s, size) : 0, last = 0, at_line = 1;
+	uint64_t lines = plain ? fuzz_count_lines(s, size) : 0, last = 0, at_line = 1;
 	const char *cur = s, *end = s + size; /* start of line at_line */
 	struct match_record r;
 	enum rcx_result res;
