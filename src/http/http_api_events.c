@@ -44,16 +44,13 @@ struct read_log {
 	size_t n;
 };
 
-static void read_log_add(struct read_log *rl, const struct event *ev)
+static void read_log_add(struct read_log *rl, int64_t id, enum rcx_tlp tlp)
 {
-	const char *tlp = ev->f[EF_TLP];
-	if (!tlp || !strcmp(tlp, "clear") || !strcmp(tlp, "green"))
+	if (tlp == RCX_TLP_CLEAR || tlp == RCX_TLP_GREEN)
 		return;
 	rl->count++;
-	const char *id = ev->f[EF_RCX_ID];
-	int64_t v;
-	if (rl->n < AUDIT_IDS_MAX && id && rcx_parse_i64(id, strlen(id), &v) == RCX_OK)
-		rl->ids[rl->n++] = v;
+	if (rl->n < AUDIT_IDS_MAX)
+		rl->ids[rl->n++] = id;
 }
 
 static void read_log_flush(struct http_request *req, struct read_log *rl)
@@ -85,23 +82,18 @@ struct events_stream {
 	struct read_log reads;
 };
 
-static enum rcx_result stream_event(void *ctx, const struct event *ev)
+static enum rcx_result stream_event(void *ctx, const struct store_event_json *row)
 {
 	struct events_stream *st = ctx;
 	if (st->remaining == 0) { /* the look-ahead row past the page: there is a next page */
 		st->more = true;
 		return RCX_ELIMIT;
 	}
-	if (st->sent > 0 && rcx_strbuf_putc(st->out, ',') != RCX_OK)
+	if ((st->sent > 0 && rcx_strbuf_putc(st->out, ',') != RCX_OK) ||
+	    rcx_strbuf_append(st->out, row->json, row->len) != RCX_OK)
 		return RCX_ENOMEM;
-	enum rcx_result r = event_to_json(ev, EVENT_JSON_META, st->out);
-	if (r != RCX_OK)
-		return r;
-	const char *id = ev->f[EF_RCX_ID];
-	int64_t v;
-	if (id && rcx_parse_i64(id, strlen(id), &v) == RCX_OK)
-		st->last_id = v;
-	read_log_add(&st->reads, ev);
+	st->last_id = row->id;
+	read_log_add(&st->reads, row->id, row->tlp);
 	st->sent++;
 	st->remaining--;
 	st->chunk_got++;
@@ -127,7 +119,7 @@ static enum http_stream_state events_produce(void *ctx, struct rcx_strbuf *out)
 	st->chunk_got = 0;
 	st->flt.limit = want + (last ? 1 : 0);
 	st->flt.after_id = st->last_id;
-	enum rcx_result r = store_event_query(s, &st->flt, stream_event, st);
+	enum rcx_result r = store_event_query_json(s, &st->flt, stream_event, st);
 	if (r != RCX_OK && !(r == RCX_ELIMIT && st->more))
 		return HTTP_STREAM_ERROR;
 	if (!last && st->chunk_got == want)
@@ -203,7 +195,14 @@ static enum rcx_result keep_event(void *ctx, const struct event *ev)
 	struct one_event *o = ctx;
 	o->found = true;
 	o->owned_by_viewer = ev->f[EF_RCX_ORG] && !strcmp(ev->f[EF_RCX_ORG], o->viewer_org);
-	read_log_add(&o->reads, ev);
+	const char *id = ev->f[EF_RCX_ID], *tlp = ev->f[EF_TLP];
+	int64_t v = 0;
+	enum rcx_tlp t = RCX_TLP_AMBER; /* a stored event always reads back with both */
+	if (id)
+		(void)rcx_parse_i64(id, strlen(id), &v);
+	if (tlp)
+		(void)rcx_tlp_parse(tlp, strlen(tlp), &t);
+	read_log_add(&o->reads, v, t);
 	return event_to_json(ev, EVENT_JSON_META, &o->json);
 }
 

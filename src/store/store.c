@@ -172,3 +172,251 @@ void store_quarantine_norm(const struct store_quarantine *q, struct store_quaran
 	if (ret_q->time_us == 0)
 		ret_q->time_us = rcx_time_now();
 }
+
+/* ---- event rows as JSON text, without building the event ----
+ *
+ * A page of the REST API copies stored bodies out. A body is event_to_json(ev, 0): one flat object
+ * `{"k": v, "k": v}`, keys in ascending byte order. The reply must equal event_to_json(ev, META) of
+ * the loaded event, which differs from the body only in the pairs meta decides (tlp, rcx.count,
+ * rcx.distribution, rcx.first_seen, rcx.id, rcx.last_seen, rcx.sharing_group): so the body's pairs
+ * are copied as they stand, those seven are dropped from it, and meta's are written at their
+ * sorted places. Anything unexpected answers RCX_EPARSE and the caller loads the event instead. */
+
+struct meta_pair {
+	const char *key;
+	size_t key_len;
+	bool literal; /* written as is, else as a JSON string (meta values need no escapes) */
+	bool present;
+	char value[RCX_TIME_BUF + 24];
+	size_t value_len;
+};
+
+/* Past the JSON string whose opening quote is at p, or NULL. */
+static const char *json_string_skip(const char *p, const char *end)
+{
+	for (p++;;) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		if (!q)
+			return NULL;
+		size_t bs = 0; /* an even run of backslashes before the quote leaves it unescaped */
+		while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return q + 1;
+		p = q + 1;
+	}
+}
+
+/* Past one JSON value starting at p (string, literal, or nested object/array), or NULL. */
+static const char *json_value_skip(const char *p, const char *end)
+{
+	if (p >= end)
+		return NULL;
+	if (*p == '"')
+		return json_string_skip(p, end);
+	if (*p != '{' && *p != '[') { /* a literal ends at the next ',' or '}' */
+		while (p < end && *p != ',' && *p != '}')
+			p++;
+		return p < end ? p : NULL;
+	}
+	int depth = 0;
+	while (p < end) {
+		if (*p == '"') {
+			p = json_string_skip(p, end);
+			if (!p)
+				return NULL;
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			depth++;
+		else if ((*p == '}' || *p == ']') && --depth == 0)
+			return p + 1;
+		p++;
+	}
+	return NULL;
+}
+
+static size_t meta_i64(char *buf, int64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	size_t len = 0;
+	if (v < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	buf[len] = '\0';
+	return len;
+}
+
+static bool meta_set_text(struct meta_pair *m, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= sizeof(m->value))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == '"' || s[i] == '\\')
+			return false;
+	memcpy(m->value, s, n + 1);
+	m->value_len = n;
+	return true;
+}
+
+static enum rcx_result meta_pair_put(struct rcx_strbuf *out, const struct meta_pair *m, bool first)
+{
+	char *w = rcx_strbuf_reserve(out, m->key_len + m->value_len + 8);
+	if (!w)
+		return RCX_ENOMEM;
+	if (!first) {
+		*w++ = ',';
+		*w++ = ' ';
+	}
+	*w++ = '"';
+	memcpy(w, m->key, m->key_len);
+	w += m->key_len;
+	memcpy(w, "\": ", 3);
+	w += 3;
+	if (!m->literal)
+		*w++ = '"';
+	memcpy(w, m->value, m->value_len);
+	w += m->value_len;
+	if (!m->literal)
+		*w++ = '"';
+	out->len = (size_t)(w - out->data);
+	return RCX_OK;
+}
+
+#define META_PAIR(k, lit) {k, sizeof(k) - 1, lit, true, "", 0}
+
+enum rcx_result store_event_json_compose(const char *body, size_t body_len, const struct store_event_meta *meta,
+					 struct rcx_strbuf *out)
+{
+	/* sorted by key, as event_to_json orders fields */
+	struct meta_pair m[] = {
+		META_PAIR("rcx.count", true),       META_PAIR("rcx.distribution", false),
+		META_PAIR("rcx.first_seen", false), META_PAIR("rcx.id", true),
+		META_PAIR("rcx.last_seen", false),  META_PAIR("rcx.sharing_group", false),
+		META_PAIR("tlp", false),
+	};
+	const size_t n_meta = sizeof(m) / sizeof(m[0]);
+	m[0].value_len = meta_i64(m[0].value, meta->count);
+	m[2].value_len = rcx_time_format(meta->first_seen, m[2].value);
+	m[3].value_len = meta_i64(m[3].value, meta->id);
+	m[4].value_len = rcx_time_format(meta->last_seen, m[4].value);
+	m[5].present = meta->group != NULL;
+	if (!meta_set_text(&m[1], rcx_dist_name(meta->dist)) || !meta_set_text(&m[6], rcx_tlp_name(meta->tlp)) ||
+	    (meta->group && !meta_set_text(&m[5], meta->group)))
+		return RCX_EPARSE;
+
+	const char *p = body, *end = body + body_len;
+	size_t start_len = out->len;
+	size_t next_meta = 0;
+	bool first = true;
+	if (p >= end || *p != '{')
+		return RCX_EPARSE;
+	p++;
+	if (rcx_strbuf_putc(out, '{') != RCX_OK)
+		return RCX_ENOMEM;
+	for (;;) {
+		const char *key = NULL, *pair = NULL;
+		size_t klen = 0;
+		bool done = p < end && *p == '}';
+		if (!done) {
+			if (p >= end || *p != '"')
+				goto parse_fail;
+			pair = p;
+			key = p + 1;
+			p = json_string_skip(p, end);
+			if (!p)
+				goto parse_fail;
+			klen = (size_t)(p - 1 - key);
+			if (end - p < 2 || p[0] != ':' || p[1] != ' ')
+				goto parse_fail;
+			p = json_value_skip(p + 2, end);
+			if (!p)
+				goto parse_fail;
+		}
+		/* meta pairs sorting before this key (all of them at the end) */
+		while (next_meta < n_meta) {
+			const struct meta_pair *mp = &m[next_meta];
+			if (!done) {
+				int c = memcmp(mp->key, key, mp->key_len < klen ? mp->key_len : klen);
+				if (c > 0 || (c == 0 && mp->key_len >= klen))
+					break;
+			}
+			if (mp->present) {
+				enum rcx_result r = meta_pair_put(out, mp, first);
+				if (r != RCX_OK)
+					return r;
+				first = false;
+			}
+			next_meta++;
+		}
+		if (done)
+			break;
+		bool replaced = false; /* a pair meta decides: the stored one is dropped */
+		for (size_t i = 0; i < n_meta && !replaced; i++)
+			replaced = m[i].key_len == klen && !memcmp(m[i].key, key, klen);
+		if (!replaced) {
+			if ((!first && rcx_strbuf_append(out, ", ", 2) != RCX_OK) ||
+			    rcx_strbuf_append(out, pair, (size_t)(p - pair)) != RCX_OK)
+				return RCX_ENOMEM;
+			first = false;
+		}
+		if (p < end && *p == ',') {
+			if (end - p < 2 || p[1] != ' ')
+				goto parse_fail;
+			p += 2;
+		} else if (p >= end || *p != '}') {
+			goto parse_fail;
+		}
+	}
+	if (p + 1 != end)
+		goto parse_fail;
+	return rcx_strbuf_putc(out, '}');
+parse_fail:
+	out->len = start_len;
+	return RCX_EPARSE;
+}
+
+/* The generic store_event_query_json: each event loaded, then written. */
+struct json_adapter {
+	store_event_json_cb cb;
+	void *ctx;
+	struct rcx_strbuf buf;
+};
+
+static enum rcx_result json_adapter_event(void *ctx, const struct event *ev)
+{
+	struct json_adapter *a = ctx;
+	struct store_event_json row = {0};
+	const char *id = ev->f[EF_RCX_ID], *tlp = ev->f[EF_TLP];
+	if (!id || rcx_parse_i64(id, strlen(id), &row.id) != RCX_OK || !tlp ||
+	    rcx_tlp_parse(tlp, strlen(tlp), &row.tlp) != RCX_OK)
+		return RCX_ESTORE;
+	a->buf.len = 0;
+	enum rcx_result r = event_to_json(ev, EVENT_JSON_META, &a->buf);
+	if (r != RCX_OK)
+		return r;
+	row.json = a->buf.data;
+	row.len = a->buf.len;
+	return a->cb(a->ctx, &row);
+}
+
+enum rcx_result store_event_query_json(struct store *s, const struct store_event_filter *flt,
+				       store_event_json_cb cb, void *ctx)
+{
+	const struct store_ops *ops = store_ops_of(s);
+	if (ops->event_query_json)
+		return ops->event_query_json(s, flt, cb, ctx);
+	if (!cb)
+		return RCX_EINVAL;
+	struct json_adapter a = {cb, ctx, RCX_STRBUF_INIT(0)};
+	enum rcx_result r = ops->event_query(s, flt, json_adapter_event, &a);
+	rcx_strbuf_free(&a.buf);
+	return r;
+}

@@ -135,6 +135,15 @@ struct store_checkpoint {
 /* Called per result row; a non-OK return stops the iteration and is returned by the query. The
  * event and its strings are only valid during the call. */
 typedef enum rcx_result (*store_event_cb)(void *ctx, const struct event *ev);
+/* One event of a query as the JSON text event_to_json(ev, EVENT_JSON_META) writes for it (no raw);
+ * the text is only valid during the call. */
+struct store_event_json {
+	int64_t id;
+	enum rcx_tlp tlp;
+	const char *json;
+	size_t len;
+};
+typedef enum rcx_result (*store_event_json_cb)(void *ctx, const struct store_event_json *row);
 typedef enum rcx_result (*store_quarantine_cb)(void *ctx, const struct store_quarantine *q);
 /* Listing callbacks; the row's strings are only valid during the call. */
 typedef enum rcx_result (*store_org_cb)(void *ctx, const struct store_org *org);
@@ -163,6 +172,10 @@ struct store_ops {
 	 * lacks the interpreter this store uses (sql_where for SQL stores, visible otherwise). */
 	enum rcx_result (*event_query)(struct store *s, const struct store_event_filter *flt, store_event_cb cb,
 				       void *ctx);
+	/* event_query, each event handed over as its JSON text. Optional (NULL): store_event_query_json
+	 * then loads each event and writes it. */
+	enum rcx_result (*event_query_json)(struct store *s, const struct store_event_filter *flt,
+					    store_event_json_cb cb, void *ctx);
 	/* Events matching flt, ignoring flt->limit (the total that pages of a query add up to); with
 	 * flt->vis only the visible ones, so a count never reveals what the viewer cannot see. */
 	enum rcx_result (*event_count)(struct store *s, const struct store_event_filter *flt, uint64_t *ret_n);
@@ -257,6 +270,10 @@ static inline enum rcx_result store_event_query(struct store *s, const struct st
 {
 	return store_ops_of(s)->event_query(s, flt, cb, ctx);
 }
+/* Like store_event_query, with each event as its JSON text (what REST pages send): SQL stores copy
+ * the stored text out instead of building the event and writing it again. */
+enum rcx_result store_event_query_json(struct store *s, const struct store_event_filter *flt,
+				       store_event_json_cb cb, void *ctx);
 static inline enum rcx_result store_event_count(struct store *s, const struct store_event_filter *flt, uint64_t *ret_n)
 {
 	return store_ops_of(s)->event_count(s, flt, ret_n);

@@ -41,6 +41,14 @@ static inline uint64_t store_time_distance(int64_t a, int64_t b)
 enum rcx_result store_event_load(struct event *ev, struct rcx_arena *arena, const char *body, size_t body_len,
 				 const char *raw, size_t raw_len, const struct store_event_meta *meta);
 
+/* Writes what event_to_json(ev, EVENT_JSON_META) writes for the event store_event_load would build
+ * from body and meta (raw aside), straight from the body's text: the body's pairs are copied, the
+ * label and bookkeeping pairs of meta are merged in at their sorted places. RCX_EPARSE (out
+ * unchanged in length) when the body is not in the form event_to_json writes: the caller then
+ * takes the slow path through store_event_load. */
+enum rcx_result store_event_json_compose(const char *body, size_t body_len, const struct store_event_meta *meta,
+					 struct rcx_strbuf *out);
+
 /* The TLP and distribution event_put labels ev with: its tlp, else amber (a stored object always
  * has a TLP); its rcx.distribution, else org. RCX_EINVAL for a distribution rcx_dist_parse refuses. */
 enum rcx_result store_event_label_parse(const struct event *ev, enum rcx_tlp *ret_tlp, enum rcx_dist *ret_dist);

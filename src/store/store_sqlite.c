@@ -670,16 +670,20 @@ static enum rcx_dist column_dist(sqlite3_stmt *q, int i)
 	return d >= 0 && d < RCX_DIST_MAX ? (enum rcx_dist)d : RCX_DIST_ORG;
 }
 
-static enum rcx_result sq_event_query(struct store *st, const struct store_event_filter *flt, store_event_cb cb,
-				      void *ctx)
+/* One query loop for both forms of event_query: each row becomes an event (cb) or, when json_cb
+ * is set, its JSON text — copied out of the stored body, or written from the loaded event when the
+ * body is not in rcx's own form. */
+static enum rcx_result sq_event_rows(struct store *st, const struct store_event_filter *flt, store_event_cb cb,
+				     store_event_json_cb json_cb, void *ctx)
 {
 	struct store_sqlite *s = sq(st);
 	struct rcx_arena arena = RCX_ARENA_INIT; /* one event at a time; per call so callbacks may nest */
+	struct rcx_strbuf json = RCX_STRBUF_INIT(0);
 	sqlite3_stmt *q;
 	bool owned;
 	int rc;
 
-	if (!flt || !cb)
+	if (!flt || (!cb && !json_cb))
 		return RCX_EINVAL;
 	enum rcx_result r = filter_stmt(s, flt, false, &q, &owned);
 	if (r != RCX_OK)
@@ -696,6 +700,27 @@ static enum rcx_result sq_event_query(struct store *st, const struct store_event
 		};
 		const char *body = (const char *)sqlite3_column_text(q, QC_BODY);
 		size_t body_len = (size_t)sqlite3_column_bytes(q, QC_BODY);
+		if (!body) {
+			r = RCX_ESTORE;
+			goto out;
+		}
+		if (json_cb) {
+			json.len = 0;
+			r = store_event_json_compose(body, body_len, &meta, &json);
+			if (r == RCX_EPARSE) { /* not in rcx's own form: load and write it */
+				struct event ev;
+				rcx_arena_reset(&arena);
+				r = store_event_load(&ev, &arena, body, body_len, NULL, 0, &meta);
+				if (r == RCX_OK)
+					r = event_to_json(&ev, EVENT_JSON_META, &json);
+			}
+			struct store_event_json row = {meta.id, meta.tlp, json.data, json.len};
+			if (r == RCX_OK)
+				r = json_cb(ctx, &row);
+			if (r != RCX_OK)
+				goto out;
+			continue;
+		}
 		const char *raw = NULL;
 		size_t raw_len = 0;
 		if (sqlite3_column_type(q, QC_RAW) != SQLITE_NULL) {
@@ -706,7 +731,7 @@ static enum rcx_result sq_event_query(struct store *st, const struct store_event
 		}
 		struct event ev;
 		rcx_arena_reset(&arena);
-		r = body ? store_event_load(&ev, &arena, body, body_len, raw, raw_len, &meta) : RCX_ESTORE;
+		r = store_event_load(&ev, &arena, body, body_len, raw, raw_len, &meta);
 		if (r == RCX_OK)
 			r = cb(ctx, &ev);
 		if (r != RCX_OK)
@@ -717,7 +742,20 @@ static enum rcx_result sq_event_query(struct store *st, const struct store_event
 out:
 	sq_stmt_give(q, owned);
 	rcx_arena_free(&arena);
+	rcx_strbuf_free(&json);
 	return r;
+}
+
+static enum rcx_result sq_event_query(struct store *st, const struct store_event_filter *flt, store_event_cb cb,
+				      void *ctx)
+{
+	return cb ? sq_event_rows(st, flt, cb, NULL, ctx) : RCX_EINVAL;
+}
+
+static enum rcx_result sq_event_query_json(struct store *st, const struct store_event_filter *flt,
+					   store_event_json_cb cb, void *ctx)
+{
+	return cb ? sq_event_rows(st, flt, NULL, cb, ctx) : RCX_EINVAL;
 }
 
 static enum rcx_result sq_event_count(struct store *st, const struct store_event_filter *flt, uint64_t *ret_n)
@@ -856,6 +894,7 @@ const struct store_ops store_sqlite_ops = {
 	.rollback = sq_rollback,
 	.event_put = sq_event_put,
 	.event_query = sq_event_query,
+	.event_query_json = sq_event_query_json,
 	.event_count = sq_event_count,
 	.quarantine_put = sq_quarantine_put,
 	.quarantine_query = sq_quarantine_query,

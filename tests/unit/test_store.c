@@ -22,6 +22,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "store/store.h"
+#include "store/store_impl.h"
 
 #include "store_fixture.h"
 
@@ -397,6 +398,111 @@ static void test_event_roundtrip(void **state)
 	assert_null(strstr(r->json[0], "\"raw\""));
 	assert_non_null(strstr(r->json[1], "\"raw\": \"\""));
 	free(r);
+}
+
+/* store_event_query_json gives, row for row, the text event_to_json(ev, META) writes for the event
+ * store_event_query gives: odd values, extras, relabelled rows and sharing groups included. */
+struct json_rows {
+	size_t n;
+	char *json[8];
+	int64_t id[8];
+	enum rcx_tlp tlp[8];
+};
+
+static enum rcx_result json_collect(void *ctx, const struct store_event_json *row)
+{
+	struct json_rows *r = ctx;
+	assert_true(r->n < 8);
+	r->json[r->n] = strndup(row->json, row->len);
+	r->id[r->n] = row->id;
+	r->tlp[r->n++] = row->tlp;
+	return RCX_OK;
+}
+
+/* The slow path, for comparison: the event loaded, then written with its meta. */
+static enum rcx_result json_of_event(void *ctx, const struct event *ev)
+{
+	struct rcx_strbuf b = RCX_STRBUF_INIT(0);
+	assert_int_equal(event_to_json(ev, EVENT_JSON_META, &b), RCX_OK);
+	struct store_event_json row = {.json = b.data, .len = b.len};
+	assert_int_equal(rcx_parse_i64(ev->f[EF_RCX_ID], strlen(ev->f[EF_RCX_ID]), &row.id), RCX_OK);
+	assert_int_equal(rcx_tlp_parse(ev->f[EF_TLP], strlen(ev->f[EF_TLP]), &row.tlp), RCX_OK);
+	enum rcx_result r = json_collect(ctx, &row);
+	rcx_strbuf_free(&b);
+	return r;
+}
+
+static void test_event_json(void **state)
+{
+	struct fixture *f = *state;
+	int64_t org = 0, group = 0;
+	assert_int_equal(store_org_add(f->s, &(struct store_org){.name = "CERT-AL", .country = "AL",
+							     .kind = "national-cert"}, &org), RCX_OK);
+	assert_int_equal(store_group_add(f->s, &(struct store_group){.name = "wb certs", .description = "t", .owner_org = org}, &group),
+			 RCX_OK);
+	struct event *a = mkev(f, "classification.type", "scanner", "source.ip", "2001:DB8::1", "source.port", "22",
+			       "comment", "naïve «quotes» \"and\" \\ slashes\t", "time.source", "2024-01-02 03:04:05",
+			       "tlp", "green", "rcx.org", "CERT-AL", "rcx.constituency", "al-gov", "extra.z\"q", "v",
+			       "extra.tag", "scan", NULL);
+	const char *detail = "{\"b\": [1, \"]}\", {\"c\": \"x,y\"}], \"a\": true}";
+	assert_int_equal(event_set_extra_json(a, "detail", 6, detail, strlen(detail)), RCX_OK);
+	assert_int_equal(event_set_extra_json(a, "n", 1, "-17.5e3", 7), RCX_OK);
+	event_set_raw(a, "raw bytes", 9);
+	struct event *b = mkev(f, "source.fqdn", "host.example.org", "time.source", "2024-01-03 00:00:00", NULL);
+	struct event *c = mkev(f, "destination.url", "http://example.org/a?b=c", "time.source", "2024-01-04 00:00:00",
+			       "tlp", "red", "rcx.org", "CERT-AL", "rcx.distribution", "group", "rcx.sharing_group",
+			       "wb certs", NULL);
+	int64_t ida = put(f, a, 0, STORE_PUT_NEW);
+	put(f, b, 0, STORE_PUT_NEW);
+	put(f, c, 0, STORE_PUT_NEW);
+	put(f, a, INT64_C(3600000000), STORE_PUT_DUPLICATE); /* rcx.count 2, last_seen moves */
+	int64_t orgs[] = {org};
+	struct rcx_label relabel = {.owner_org = org, .tlp = RCX_TLP_AMBER_STRICT, .dist = RCX_DIST_GROUP,
+				    .group = group, .orgs = orgs, .n_orgs = 1};
+	assert_int_equal(store_event_label_set(f->s, ida, &relabel), RCX_OK);
+
+	struct json_rows want = {0}, got = {0};
+	assert_int_equal(store_event_query(f->s, &(struct store_event_filter){0}, json_of_event, &want), RCX_OK);
+	assert_int_equal(store_event_query_json(f->s, &(struct store_event_filter){0}, json_collect, &got), RCX_OK);
+	assert_int_equal(got.n, 3);
+	assert_int_equal(want.n, 3);
+	for (size_t i = 0; i < got.n; i++) {
+		assert_string_equal(got.json[i], want.json[i]);
+		assert_int_equal(got.id[i], want.id[i]);
+		assert_int_equal(got.tlp[i], want.tlp[i]);
+		free(want.json[i]);
+	}
+	assert_int_equal(got.tlp[0], RCX_TLP_AMBER_STRICT);
+	assert_non_null(strstr(got.json[0], "\"rcx.sharing_group\": \"wb certs\""));
+	assert_non_null(strstr(got.json[0], "\"rcx.count\": 2"));
+	assert_int_equal(got.tlp[1], RCX_TLP_AMBER); /* no tlp given: amber */
+	assert_null(strstr(got.json[1], "rcx.sharing_group"));
+	assert_int_equal(got.tlp[2], RCX_TLP_RED);
+	for (size_t i = 0; i < got.n; i++)
+		free(got.json[i]);
+}
+
+/* The composer refuses what event_to_json does not write, leaving the buffer as it was. */
+static void test_event_json_compose(void **state)
+{
+	(void)state;
+	struct store_event_meta meta = {.id = 7, .count = 1, .tlp = RCX_TLP_CLEAR, .dist = RCX_DIST_NODE};
+	static const char *const bad[] = {"", "{", "[]", "{\"a\": 1", "{\"a\":1}", "{\"a\": 1,\"b\": 2}",
+					  "{\"a\": \"x}", "{\"a\": 1} ", "{\"a\" 1}", "{a: 1}"};
+	struct rcx_strbuf out = RCX_STRBUF_INIT(0);
+	rcx_strbuf_puts(&out, "kept");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(store_event_json_compose(bad[i], strlen(bad[i]), &meta, &out), RCX_EPARSE);
+		assert_int_equal(out.len, 4);
+	}
+	/* stored label pairs are replaced by meta's, at their sorted places */
+	const char *body = "{\"a\": 1, \"rcx.id\": 99, \"tlp\": \"red\", \"zz\": {\"x\": [1, 2]}}";
+	assert_int_equal(store_event_json_compose(body, strlen(body), &meta, &out), RCX_OK);
+	assert_string_equal(out.data + 4, "{\"a\": 1, \"rcx.count\": 1, \"rcx.distribution\": \"node\", "
+					  "\"rcx.first_seen\": \"1970-01-01T00:00:00+00:00\", \"rcx.id\": 7, "
+					  "\"rcx.last_seen\": \"1970-01-01T00:00:00+00:00\", \"tlp\": \"clear\", "
+					  "\"zz\": {\"x\": [1, 2]}}");
+	rcx_strbuf_free(&out);
 }
 
 struct qrow {
@@ -814,6 +920,8 @@ int main(void)
 		BOTH(test_query_filters),
 		BOTH(test_query_nested),
 		BOTH(test_event_roundtrip),
+		BOTH(test_event_json),
+		cmocka_unit_test(test_event_json_compose),
 		BOTH(test_quarantine),
 		BOTH(test_checkpoint),
 		BOTH(test_transactions),
