@@ -3,6 +3,7 @@
 floor `cat FILE > /dev/null`, on the same generated files in the same run.
 
   bench/match_bench.py [--indicators N] [--log-mb M] [--hits F] [--rcx build/rcx] [--work DIR]
+                       [--threads T] [--build-indicators N2] [--repeat R]
 
 Indicators: N mixed — 40% IPv4 addresses, 10% IPv4 /24 networks, 40% domains, 10% SHA-256 hashes.
 Log: a BIND query log of about M MB; a fraction F of its lines hit an indicator (the query is a
@@ -10,6 +11,12 @@ name *below* an indicator domain, or the client is an indicator address or insid
 network). grep and rg get the exact strings (addresses and domains) of the indicator list: they
 cannot express network containment or domain suffixes, so they find fewer of the hits and are
 shown for speed only.
+
+rcx runs with --threads 1 and --threads T (default: the machine's cores): one log file is cut into
+chunks read in parallel. Also measured: the index build time (and, with --build-indicators, the
+build of a second, larger list of the same mix), its size per indicator, and the resident memory of
+a match run over a tiny log with the index loaded (minus the same run with a one-line index), per
+indicator.
 """
 import argparse
 import os
@@ -19,6 +26,36 @@ import shutil
 import subprocess
 import sys
 import time
+
+
+def gen_indicators(path, n, seed=2):
+    """Only the indicator list (for build timings at larger counts)."""
+    if os.path.exists(path):
+        return
+    rnd = random.Random(seed)
+    with open(path, "w") as f:
+        out = []
+        for i in range(n):
+            r = i % 10
+            if r < 4:
+                out.append(f"10.{rnd.randrange(256)}.{rnd.randrange(256)}.{rnd.randrange(1, 255)}")
+            elif r < 5:
+                out.append(f"172.{rnd.randrange(16, 32)}.{rnd.randrange(256)}.0/24")
+            elif r < 9:
+                out.append("".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(10)) + f"{i}.example")
+            else:
+                out.append("%064x" % rnd.getrandbits(256))
+            if len(out) >= 100000:
+                f.write("\n".join(out) + "\n")
+                out = []
+        if out:
+            f.write("\n".join(out) + "\n")
+
+
+def max_rss_kb(cmd):
+    """Peak resident memory of cmd in KiB (GNU time)."""
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return int(p.stderr.decode().strip().splitlines()[-1])
 
 
 def gen(work, n, log_mb, hits, seed=1):
@@ -90,6 +127,8 @@ def main():
     ap.add_argument("--rcx", default="build/rcx")
     ap.add_argument("--work", default="bench/work")
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--build-indicators", type=int, default=0)
     a = ap.parse_args()
     rcx = os.path.abspath(a.rcx)
     work = os.path.abspath(a.work)
@@ -99,21 +138,46 @@ def main():
     build, _ = timed([rcx, "--quiet", "match", "index", "build", "--out", idx, ind])
     size = os.path.getsize(log)
     print(f"{time.strftime('%Y-%m-%d')} machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores; "
-          f"{a.indicators:,} indicators (index build {build:.1f} s, {os.path.getsize(idx) / a.indicators:.0f} B/indicator); "
+          f"{a.indicators:,} indicators (index build {build:.1f} s, file {os.path.getsize(idx) / a.indicators:.1f} B/indicator); "
           f"log {size / 1e6:.0f} MB, {a.hits:.0%} hit lines")
+    if shutil.which("/usr/bin/time") or os.path.exists("/usr/bin/time"):
+        tiny_log = os.path.join(work, "tiny.log")
+        one = os.path.join(work, "one.txt")
+        with open(tiny_log, "w") as f:
+            f.write("23-Nov-2026 10:00:00.000 client 192.0.2.1#1 (a.example): query: a.example IN A\n")
+        with open(one, "w") as f:
+            f.write("192.0.2.1\n")
+        one_idx = os.path.join(work, "one.idx")
+        timed([rcx, "--quiet", "match", "index", "build", "--out", one_idx, one])
+        base = max_rss_kb([rcx, "--quiet", "match", "--indicators", one_idx, "--format", "dns", tiny_log])
+        full = max_rss_kb([rcx, "--quiet", "match", "--indicators", idx, "--format", "dns", tiny_log])
+        print(f"index resident memory: {(full - base) * 1024 / a.indicators:.1f} B/indicator "
+              f"({full / 1024:.0f} MiB with the index, {base / 1024:.0f} MiB without)")
+    if a.build_indicators:
+        big = os.path.join(work, f"ind-{a.build_indicators}.txt")
+        gen_indicators(big, a.build_indicators)
+        big_idx = os.path.join(work, f"ind-{a.build_indicators}.idx")
+        bt = min(timed([rcx, "--quiet", "match", "index", "build", "--out", big_idx, big])[0] for _ in range(a.repeat))
+        print(f"index build of {a.build_indicators:,} indicators: {bt:.1f} s, file "
+              f"{os.path.getsize(big_idx) / a.build_indicators:.1f} B/indicator")
 
     def best(cmd):
         return min(timed(cmd)[0] for _ in range(a.repeat))
     rows = [("cat FILE > /dev/null (reading floor)", best(f"cat '{log}' > /dev/null"))]
-    rows.append(("rcx match --format dns --summary (CIDR + suffix semantics)",
-                 best([rcx, "--quiet", "match", "--indicators", idx, "--format", "dns", "--summary", log])))
+    rows.append(("rcx match --format dns --summary --threads 1 (CIDR + suffixes)",
+                 best([rcx, "--quiet", "match", "--indicators", idx, "--format", "dns", "--summary", "--threads", "1",
+                       log])))
+    if a.threads > 1:
+        rows.append((f"rcx match --format dns --summary --threads {a.threads}",
+                     best([rcx, "--quiet", "match", "--indicators", idx, "--format", "dns", "--summary", "--threads",
+                           str(a.threads), log])))
     rows.append(("grep -F -f exact-strings (no CIDR, no suffixes)", best(["grep", "-F", "-c", "-f", exact, log])))
     if shutil.which("rg"):
         rows.append(("rg -F -f exact-strings (no CIDR, no suffixes)", best(["rg", "-F", "-c", "-f", exact, log])))
-    rcx_t = rows[1][1]
-    print(f"\n{'tool':62} {'seconds':>8} {'MB/s':>8} {'x rcx time':>12}")
+    rcx_t = min(t for name, t in rows if name.startswith("rcx"))
+    print(f"\n{'tool':62} {'seconds':>8} {'MB/s':>8} {'x best rcx time':>16}")
     for name, t in rows:
-        print(f"{name:62} {t:8.2f} {size / 1e6 / t:8.0f} {t / rcx_t:11.1f}x")
+        print(f"{name:62} {t:8.2f} {size / 1e6 / t:8.0f} {t / rcx_t:15.2f}x")
     print(f"\nrcx reaches {rows[0][1] / rcx_t:.0%} of the reading floor's throughput")
 
 

@@ -5,7 +5,8 @@
  * log. Checks, for every record:
  *  - line numbers increase and, for uncompressed input, lie within the input;
  *  - raw is the line: for uncompressed input, the bytes of that line of the input (less its CR, and
- *    the BOM on line 1); never a newline in it;
+ *    the BOM on line 1); never a newline in it, except for csv and tsv records spanning lines, whose
+ *    raw is their lines joined by "\n";
  *  - n_obs >= 1; each observable has a known kind, a NUL-terminated field name and len > 0; its
  *    bytes are read (the sanitizer sees a dangling or short value); dns and squid values lie
  *    within the raw line;
@@ -24,7 +25,7 @@
 #endif
 
 static const struct match_format *format;
-static bool has_options, values_in_raw;
+static bool has_options, values_in_raw, multiline;
 
 static const struct match_field_spec fields[] = {
 	{"src", MATCH_OBS_IP}, {"source.ip", MATCH_OBS_IP}, {"query", MATCH_OBS_DOMAIN}, {"a.b", MATCH_OBS_URL},
@@ -41,6 +42,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	has_options = !strcmp(RCX_MATCH_FORMAT, "jsonl") || !strcmp(RCX_MATCH_FORMAT, "csv") ||
 		      !strcmp(RCX_MATCH_FORMAT, "tsv");
 	values_in_raw = !strcmp(RCX_MATCH_FORMAT, "dns") || !strcmp(RCX_MATCH_FORMAT, "squid");
+	multiline = !strcmp(RCX_MATCH_FORMAT, "csv") || !strcmp(RCX_MATCH_FORMAT, "tsv");
 	return 0;
 }
 
@@ -61,21 +63,32 @@ static void read_all(const char *s, size_t size, const struct match_format_optio
 		last = r.line;
 		FUZZ_CHECK(!plain || r.line <= lines, "line %llu of %llu", (unsigned long long)r.line,
 			   (unsigned long long)lines);
-		FUZZ_CHECK(!memchr(r.raw, '\n', r.raw_len), "newline in raw");
+		FUZZ_CHECK(multiline || !memchr(r.raw, '\n', r.raw_len), "newline in raw");
 		if (plain) {
 			for (; at_line < r.line; at_line++)
 				cur = (const char *)memchr(cur, '\n', (size_t)(end - cur)) + 1;
-			const char *nl = memchr(cur, '\n', (size_t)(end - cur));
-			size_t ll = (size_t)((nl ? nl : end) - cur);
-			const char *l = cur;
-			if (r.line == 1 && ll >= 3 && !memcmp(l, "\xef\xbb\xbf", 3)) {
-				l += 3;
-				ll -= 3;
+			/* raw is that line, or (csv, tsv) that line and the next ones joined by "\n" */
+			const char *want = r.raw, *want_end = r.raw + r.raw_len, *lc = cur;
+			for (uint64_t k = 0;; k++) {
+				const char *nl = memchr(lc, '\n', (size_t)(end - lc));
+				size_t ll = (size_t)((nl ? nl : end) - lc);
+				const char *l = lc;
+				if (r.line + k == 1 && ll >= 3 && !memcmp(l, "\xef\xbb\xbf", 3)) {
+					l += 3;
+					ll -= 3;
+				}
+				if (ll > 0 && l[ll - 1] == '\r')
+					ll--;
+				const char *wnl = memchr(want, '\n', (size_t)(want_end - want));
+				size_t wl = (size_t)((wnl ? wnl : want_end) - want);
+				FUZZ_CHECK(ll == wl && !memcmp(l, want, ll), "raw is not line %llu (part %llu)",
+					   (unsigned long long)r.line, (unsigned long long)k);
+				if (!wnl)
+					break;
+				FUZZ_CHECK(nl != NULL, "raw goes past the input");
+				want = wnl + 1;
+				lc = nl + 1;
 			}
-			if (ll > 0 && l[ll - 1] == '\r')
-				ll--;
-			FUZZ_CHECK(ll == r.raw_len && !memcmp(l, r.raw, ll), "raw is not line %llu",
-				   (unsigned long long)r.line);
 		}
 		FUZZ_CHECK(r.n_obs >= 1 && r.n_obs <= MATCH_RECORD_OBS_MAX, "%zu observables", r.n_obs);
 		FUZZ_CHECK(r.time_us >= -30610224000000000ll && r.time_us <= 253402300799999999ll, "time %lld", (long long)r.time_us);

@@ -1,11 +1,13 @@
 /* rcx match: indicators against logs.
- *   rcx match index build --out FILE [--from-db [--as ORG|EMAIL]] [--kind KIND] [LIST...]
+ *   rcx match index build --out FILE [--from-db [--as ORG|EMAIL]] [SOURCE OPTIONS] [FILE...]
  *   rcx match (--indicators FILE | --from-db [--as ORG|EMAIL]) [--format F] [--fields SPEC]
  *             [--time-field F] [--year Y] [--with-line] [--summary] [--sorted] [--threads N] LOG...
- * --indicators takes a compiled index (rcx match index build) or a plain list, one indicator per
- * line (kind detected, or --kind). Sightings are JSON lines on stdout; totals on stderr. */
+ * --indicators takes a compiled index (rcx match index build) or an indicator source (match_source.h:
+ * a list, a STIX bundle, MISP events or a feed directory, CSV). Source options: --indicators-format,
+ * --kind, --misp-all, --columns. Sightings are JSON lines on stdout; totals on stderr. The environment
+ * variable RCX_MATCH_CHUNK_SIZE, or the hidden option --chunk-size, sets the bytes per chunk of one log
+ * (for tests). */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +19,14 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "match/match_index.h"
+#include "match/match_parallel.h"
 #include "match/match_run.h"
+#include "match/match_source.h"
 #include "trust/trust.h"
 #include "trust/trust_account.h"
 
 #define MATCH_THREADS_MAX 64
-#define OUT_FLUSH (64u * 1024u)
-#define MAGIC "RCXMIDX1"
+#define MAGIC "RCXMIDX" /* then the format version digit */
 
 /* ---- indicator sources ---- */
 
@@ -91,39 +94,104 @@ static int add_from_db(struct cli *cli, const char *as, struct match_builder *b)
 	return 0;
 }
 
-/* One indicator per line; blank lines and '#' comments skipped; refused lines counted. */
-static int add_from_list(const char *path, enum match_kind kind, struct match_builder *b, uint64_t *refused)
+/* How the indicator files are read: --indicators-format, --kind, --misp-all, --columns. */
+struct source_cfg {
+	enum match_source_format format; /* MATCH_SOURCE_FORMAT_MAX: detected per file */
+	struct match_source_options opt;
+	char *columns; /* strdup'd copy the column names point into */
+};
+
+static enum rcx_result source_add(void *ctx, enum match_kind kind, const char *text, size_t len)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	if (!f) {
-		cli_error("match", "%s: cannot open", path);
-		return rcx_result_exit(RCX_EIO);
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int status = 0;
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		const char *s = line;
-		size_t len = (size_t)n;
-		while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-			len--;
-		rcx_trim(&s, &len);
-		if (len == 0 || s[0] == '#')
-			continue;
-		enum rcx_result r = match_builder_add(b, s, len, kind, NULL);
-		if (r == RCX_EPARSE || r == RCX_ELIMIT) {
-			(*refused)++;
-		} else if (r != RCX_OK) {
-			status = rcx_result_exit(r);
-			break;
-		}
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return status;
+	return match_builder_add(ctx, text, len, kind, NULL);
 }
+
+/* "indicator:COL[,kind:COL]" into cfg. */
+static bool source_columns_parse(struct source_cfg *cfg, const char *spec)
+{
+	free(cfg->columns);
+	cfg->columns = strdup(spec);
+	if (!cfg->columns)
+		return false;
+	for (char *save = NULL, *t = strtok_r(cfg->columns, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(t, ':');
+		if (!colon || colon[1] == '\0')
+			return false;
+		*colon = '\0';
+		if (!strcmp(t, "indicator"))
+			cfg->opt.csv_indicator = colon + 1;
+		else if (!strcmp(t, "kind"))
+			cfg->opt.csv_kind = colon + 1;
+		else
+			return false;
+	}
+	return cfg->opt.csv_indicator != NULL;
+}
+
+/* The indicators of one file (list, STIX, MISP event or feed directory, CSV) into b; totals in *st. */
+static int add_from_source(const char *path, const struct source_cfg *cfg, struct match_builder *b,
+			   struct match_source_stats *st)
+{
+	enum rcx_result r = match_source_read(path, cfg->format, &cfg->opt, source_add, b, st);
+	if (r != RCX_OK) {
+		cli_error("match", "%s: %s", path,
+			  r == RCX_EPARSE ? "not a readable indicator source (JSON that does not parse, or a CSV "
+					    "without the indicator column)"
+					  : rcx_result_message(r));
+		return rcx_result_exit(r);
+	}
+	return 0;
+}
+
+/* The skipped and refused counts of the sources as JSON members (",\"refused\":N,..."). */
+static void source_stats_put(struct rcx_strbuf *o, const struct match_source_stats *st)
+{
+	rcx_strbuf_printf(o, ",\"refused\":%llu,\"unsupported\":%llu,\"revoked\":%llu,\"expired\":%llu,"
+			     "\"not_ids\":%llu,\"bad\":%llu",
+			  (unsigned long long)st->refused, (unsigned long long)st->unsupported,
+			  (unsigned long long)st->revoked, (unsigned long long)st->expired,
+			  (unsigned long long)st->not_ids, (unsigned long long)st->bad);
+}
+
+/* Parses one of the source options shared by `match` and `match index build`; false when c is none. */
+static bool source_option(int c, const char *arg, struct source_cfg *cfg, int *status)
+{
+	switch (c) {
+	case 'k':
+		cfg->opt.list_kind = match_kind_from_name(arg, strlen(arg));
+		if (cfg->opt.list_kind == MATCH_KIND_MAX) {
+			cli_error("match", "unknown kind '%s'", arg);
+			*status = 2;
+		}
+		return true;
+	case 'I':
+		cfg->format = match_source_format_from_name(arg);
+		if (cfg->format == MATCH_SOURCE_FORMAT_MAX) {
+			cli_error("match", "--indicators-format: list, stix, misp or csv, not '%s'", arg);
+			*status = 2;
+		}
+		return true;
+	case 'M':
+		cfg->opt.misp_all = true;
+		return true;
+	case 'C':
+		if (!source_columns_parse(cfg, arg)) {
+			cli_error("match", "--columns: 'indicator:COLUMN[,kind:COLUMN]', not '%s'", arg);
+			*status = 2;
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+#define SOURCE_LONGOPTS                                                                                              \
+	{"kind", required_argument, NULL, 'k'}, {"indicators-format", required_argument, NULL, 'I'},                 \
+		{"misp-all", no_argument, NULL, 'M'}, {"columns", required_argument, NULL, 'C'}
+#define SOURCE_USAGE                                                                                                 \
+	"indicator files: a list (one per line), a STIX 2.1 bundle, a MISP event or feed directory, or a CSV\n"      \
+	"file with a header; detected, or --indicators-format list|stix|misp|csv. --kind KIND (lists),\n"           \
+	"--misp-all (also attributes without to_ids), --columns indicator:COL[,kind:COL] (CSV)\n"
 
 static bool is_index_file(const char *path)
 {
@@ -131,7 +199,7 @@ static bool is_index_file(const char *path)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return false;
-	bool yes = fread(magic, 1, sizeof(magic), f) == sizeof(magic) && !memcmp(magic, MAGIC, sizeof(magic));
+	bool yes = fread(magic, 1, sizeof(magic), f) == sizeof(magic) && !memcmp(magic, MAGIC, strlen(MAGIC));
 	fclose(f);
 	return yes;
 }
@@ -141,113 +209,78 @@ static bool is_index_file(const char *path)
 static int index_build(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"out", required_argument, NULL, 'o'},   {"from-db", no_argument, NULL, 'd'},
-		{"as", required_argument, NULL, 'a'},    {"kind", required_argument, NULL, 'k'},
-		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+		{"out", required_argument, NULL, 'o'}, {"from-db", no_argument, NULL, 'd'},
+		{"as", required_argument, NULL, 'a'},  SOURCE_LONGOPTS,
+		{"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
 	};
 	static const char usage[] =
-		"usage: rcx match index build --out FILE [--from-db [--as ORG|EMAIL]] [--kind KIND] [LIST...]\n"
-		"KIND: ip, cidr, domain, url, md5, sha1, sha256, email (default: detected per line)\n";
+		"usage: rcx match index build --out FILE [--from-db [--as ORG|EMAIL]] [--kind KIND]\n"
+		"           [--indicators-format F] [--misp-all] [--columns SPEC] [FILE...]\n"
+		"KIND: ip, cidr, domain, url, md5, sha1, sha256, email (default: detected per line)\n" SOURCE_USAGE;
 	const char *out = NULL, *as = NULL;
 	bool from_db = false;
-	enum match_kind kind = MATCH_KIND_MAX;
-	int c;
+	struct source_cfg cfg = {.format = MATCH_SOURCE_FORMAT_MAX, .opt = {.list_kind = MATCH_KIND_MAX}};
+	int c, status = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while (status == 0 && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (source_option(c, optarg, &cfg, &status))
+			continue;
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'd': from_db = true; break;
 		case 'a': as = optarg; break;
-		case 'k':
-			kind = match_kind_from_name(optarg, strlen(optarg));
-			if (kind == MATCH_KIND_MAX) {
-				cli_error("match", "unknown kind '%s'", optarg);
-				return 2;
-			}
-			break;
-		default: fputs(usage, c == 'h' ? stdout : stderr); return c == 'h' ? 0 : 2;
+		default: fputs(usage, c == 'h' ? stdout : stderr); status = c == 'h' ? -1 : 2; break;
 		}
 	}
-	if (!out || (!from_db && optind >= argc) || (as && !from_db)) {
+	if (status == 0 && (!out || (!from_db && optind >= argc) || (as && !from_db))) {
 		fputs(usage, stderr);
-		return 2;
+		status = 2;
 	}
+	if (cfg.opt.list_kind != MATCH_KIND_MAX && cfg.format == MATCH_SOURCE_FORMAT_MAX)
+		cfg.format = MATCH_SOURCE_LIST;
 	struct match_builder *b = NULL;
-	if (match_builder_new(&b) != RCX_OK)
-		return rcx_result_exit(RCX_ENOMEM);
-	uint64_t refused = 0;
-	int status = from_db ? add_from_db(cli, as, b) : 0;
+	if (status == 0 && match_builder_new(&b) != RCX_OK)
+		status = rcx_result_exit(RCX_ENOMEM);
+	struct match_source_stats st = {0};
+	if (status == 0 && from_db)
+		status = add_from_db(cli, as, b);
 	for (int i = optind; i < argc && status == 0; i++)
-		status = add_from_list(argv[i], kind, b, &refused);
+		status = add_from_source(argv[i], &cfg, b, &st);
 	if (status == 0) {
 		enum rcx_result r = match_builder_write(b, out);
 		if (r != RCX_OK) {
 			cli_error("match", "%s: %s", out, rcx_result_message(r));
 			status = rcx_result_exit(r);
 		} else {
-			printf("{\"indicators\":%u,\"refused\":%llu,\"index\":", match_builder_count(b),
-			       (unsigned long long)refused);
 			struct rcx_strbuf o = RCX_STRBUF_INIT(0);
+			rcx_strbuf_printf(&o, "{\"indicators\":%u", match_builder_count(b));
+			source_stats_put(&o, &st);
+			rcx_strbuf_puts(&o, ",\"index\":");
 			rcx_json_put_string(&o, out, strlen(out));
 			printf("%s}\n", o.data);
 			rcx_strbuf_free(&o);
 		}
 	}
 	match_builder_free(b);
-	return status;
+	free(cfg.columns);
+	return status < 0 ? 0 : status;
 }
 
 /* ---- rcx match ---- */
 
 struct run {
-	const struct match_index *idx;
-	const struct match_format *fmt;
-	const struct match_format_options *opt;
-	char **files;
-	int n_files;
-	int next_file;           /* taken under lock */
-	bool with_line, summary, sorted;
-	uint64_t *counts;        /* per indicator, --summary (atomic adds) */
-	FILE **sorted_out;       /* per file, --sorted */
-	pthread_mutex_t lock;    /* next_file, stdout, totals */
-	struct match_file_stats total;
-	enum rcx_result result;
-	bool quiet;
+	bool with_line, summary;
+	uint64_t *counts; /* per indicator, --summary (atomic adds) */
 };
 
-struct worker {
-	struct run *run;
-	struct rcx_strbuf out;
-	FILE *dest; /* NULL: stdout under the lock */
-};
-
-static enum rcx_result flush_out(struct worker *w, bool force)
+/* One sighting as a JSON line (worker threads; out is the work unit's buffer). */
+static enum rcx_result sighting_format(void *ctx, const struct match_sighting *s, struct rcx_strbuf *b)
 {
-	if (w->out.len == 0 || (!force && w->out.len < OUT_FLUSH))
-		return RCX_OK;
-	enum rcx_result r = RCX_OK;
-	if (w->dest) {
-		if (fwrite(w->out.data, 1, w->out.len, w->dest) != w->out.len)
-			r = RCX_EIO;
-	} else {
-		pthread_mutex_lock(&w->run->lock);
-		if (fwrite(w->out.data, 1, w->out.len, stdout) != w->out.len)
-			r = RCX_EIO;
-		pthread_mutex_unlock(&w->run->lock);
-	}
-	rcx_strbuf_clear(&w->out);
-	return r;
-}
-
-static enum rcx_result sink(void *ctx, const struct match_sighting *s)
-{
-	struct worker *w = ctx;
-	struct run *run = w->run;
+	struct run *run = ctx;
 	if (run->summary) {
 		__atomic_fetch_add(&run->counts[s->indicator], 1, __ATOMIC_RELAXED);
 		return RCX_OK;
 	}
-	struct rcx_strbuf *b = &w->out;
 	rcx_strbuf_puts(b, "{\"indicator\":");
 	rcx_json_put_string(b, s->indicator_text, strlen(s->indicator_text));
 	rcx_strbuf_printf(b, ",\"kind\":\"%s\",\"file\":", match_kind_name(s->kind));
@@ -266,55 +299,28 @@ static enum rcx_result sink(void *ctx, const struct match_sighting *s)
 		rcx_strbuf_puts(b, ",\"text\":");
 		rcx_json_put_string(b, s->rec->raw, s->rec->raw_len);
 	}
-	enum rcx_result r = rcx_strbuf_puts(b, "}\n");
-	return r == RCX_OK ? flush_out(w, false) : r;
+	return rcx_strbuf_puts(b, "}\n");
 }
 
-static void *worker_main(void *arg)
+static enum rcx_result output_write(void *ctx, const char *data, size_t len)
 {
-	struct worker *w = arg;
-	struct run *run = w->run;
-	for (;;) {
-		pthread_mutex_lock(&run->lock);
-		int i = run->next_file < run->n_files && run->result == RCX_OK ? run->next_file++ : -1;
-		pthread_mutex_unlock(&run->lock);
-		if (i < 0)
-			break;
-		w->dest = run->sorted ? run->sorted_out[i] : NULL;
-		struct match_file_stats st;
-		enum rcx_result r = match_run_file(run->idx, run->files[i], run->fmt, run->opt, sink, w, &st);
-		if (r == RCX_OK)
-			r = flush_out(w, true);
-		pthread_mutex_lock(&run->lock);
-		run->total.records += st.records;
-		run->total.sightings += st.sightings;
-		run->total.lookups += st.lookups;
-		run->total.parser.bad_lines += st.parser.bad_lines;
-		run->total.input.long_lines += st.input.long_lines;
-		run->total.input.bytes_out += st.input.bytes_out;
-		pthread_mutex_unlock(&run->lock);
-		if (r != RCX_OK) {
-			cli_error("match", "%s: %s", run->files[i], rcx_result_message(r));
-			pthread_mutex_lock(&run->lock);
-			if (run->result == RCX_OK)
-				run->result = r;
-			pthread_mutex_unlock(&run->lock);
-		}
-	}
-	return NULL;
+	(void)ctx;
+	return fwrite(data, 1, len, stdout) == len ? RCX_OK : RCX_EIO;
 }
 
-static int copy_sorted(struct run *run)
+static void file_failed(void *ctx, const char *path, enum rcx_result r)
 {
-	char buf[65536];
-	for (int i = 0; i < run->n_files; i++) {
-		FILE *f = run->sorted_out[i];
-		rewind(f);
-		size_t n;
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			if (fwrite(buf, 1, n, stdout) != n)
-				return rcx_result_exit(RCX_EIO);
-	}
+	(void)ctx;
+	cli_error("match", "%s: %s", path, rcx_result_message(r));
+}
+
+/* Chunk size from RCX_MATCH_CHUNK_SIZE (bytes; for tests of the chunked reading), else the default. */
+static size_t chunk_size_env(void)
+{
+	const char *e = getenv("RCX_MATCH_CHUNK_SIZE");
+	int64_t v;
+	if (e && rcx_parse_i64(e, strlen(e), &v) == RCX_OK && v > 0)
+		return (size_t)v;
 	return 0;
 }
 
@@ -333,24 +339,32 @@ int cli_match(struct cli *cli, int argc, char **argv)
 		{"year", required_argument, NULL, 'y'},       {"with-line", no_argument, NULL, 'l'},
 		{"summary", no_argument, NULL, 's'},          {"sorted", no_argument, NULL, 'S'},
 		{"threads", required_argument, NULL, 'j'},    {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"chunk-size", required_argument, NULL, 'c'}, /* hidden: for tests of chunked reading */
+		SOURCE_LONGOPTS,                              {NULL, 0, NULL, 0},
 	};
 	struct rcx_strbuf usage = RCX_STRBUF_INIT(0);
 	rcx_strbuf_puts(&usage, "usage: rcx match (--indicators FILE | --from-db [--as ORG|EMAIL]) [--format FORMAT]\n"
 				"                 [--fields NAME[:KIND],...] [--time-field NAME] [--year Y]\n"
 				"                 [--with-line] [--summary] [--sorted] [--threads N] LOG...\n"
-				"       rcx match index build --out FILE [--from-db [--as ORG|EMAIL]] [--kind KIND] [LIST...]\n"
+				"       rcx match index build --out FILE [--from-db [--as ORG|EMAIL]] [FILE...]\n"
+				SOURCE_USAGE
 				"LOG may be gzip or zstd compressed, or - for standard input. Formats:\n");
 	for (size_t i = 0; match_format_at(i); i++)
 		rcx_strbuf_printf(&usage, "  %-6s %s\n", match_format_at(i)->name, match_format_at(i)->summary);
 	const char *indicators = NULL, *as = NULL, *format = "text", *fields = NULL;
 	struct match_format_options opt = {0};
-	struct run run = {.quiet = cli->quiet};
-	bool from_db = false;
-	int64_t threads = 0;
+	struct run run = {0};
+	struct source_cfg cfg = {.format = MATCH_SOURCE_FORMAT_MAX, .opt = {.list_kind = MATCH_KIND_MAX}};
+	bool from_db = false, sorted = false;
+	int64_t threads = 0, chunk = 0;
 	int c, status = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (source_option(c, optarg, &cfg, &status)) {
+			if (status)
+				goto out_usage;
+			continue;
+		}
 		switch (c) {
 		case 'i': indicators = optarg; break;
 		case 'd': from_db = true; break;
@@ -370,11 +384,18 @@ int cli_match(struct cli *cli, int argc, char **argv)
 		}
 		case 'l': run.with_line = true; break;
 		case 's': run.summary = true; break;
-		case 'S': run.sorted = true; break;
+		case 'S': sorted = true; break;
 		case 'j':
 			if (rcx_parse_i64(optarg, strlen(optarg), &threads) != RCX_OK || threads < 1 ||
 			    threads > MATCH_THREADS_MAX) {
 				cli_error("match", "--threads: 1 to %d", MATCH_THREADS_MAX);
+				status = 2;
+				goto out_usage;
+			}
+			break;
+		case 'c':
+			if (rcx_parse_i64(optarg, strlen(optarg), &chunk) != RCX_OK || chunk < 1) {
+				cli_error("match", "--chunk-size: a number of bytes");
 				status = 2;
 				goto out_usage;
 			}
@@ -388,8 +409,8 @@ int cli_match(struct cli *cli, int argc, char **argv)
 		status = 2;
 		goto out_usage;
 	}
-	run.fmt = match_format_find(format);
-	if (!run.fmt) {
+	const struct match_format *fmt = match_format_find(format);
+	if (!fmt) {
 		cli_error("match", "unknown format '%s'", format);
 		fputs(usage.data, stderr);
 		status = 2;
@@ -419,12 +440,14 @@ int cli_match(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 	} else {
-		uint64_t refused = 0;
+		struct match_source_stats st = {0};
 		if (match_builder_new(&b) != RCX_OK) {
 			status = rcx_result_exit(RCX_ENOMEM);
 			goto out;
 		}
-		status = from_db ? add_from_db(cli, as, b) : add_from_list(indicators, MATCH_KIND_MAX, b, &refused);
+		if (cfg.opt.list_kind != MATCH_KIND_MAX && cfg.format == MATCH_SOURCE_FORMAT_MAX)
+			cfg.format = MATCH_SOURCE_LIST;
+		status = from_db ? add_from_db(cli, as, b) : add_from_source(indicators, &cfg, b, &st);
 		uint8_t *data = NULL;
 		size_t len = 0;
 		if (status == 0 && match_builder_write_mem(b, &data, &len) == RCX_OK)
@@ -434,47 +457,32 @@ int cli_match(struct cli *cli, int argc, char **argv)
 		free(data);
 		if (status)
 			goto out;
-		if (refused && !cli->quiet)
-			fprintf(stderr, "rcx match: %llu lines of %s are not indicators (skipped)\n",
-				(unsigned long long)refused, indicators);
+		uint64_t skipped = st.refused + st.unsupported + st.revoked + st.expired + st.not_ids + st.bad;
+		if (skipped && !cli->quiet) {
+			struct rcx_strbuf o = RCX_STRBUF_INIT(0);
+			rcx_strbuf_printf(&o, "{\"indicators\":%llu", (unsigned long long)st.indicators);
+			source_stats_put(&o, &st);
+			fprintf(stderr, "rcx match: %s: skipped some entries: %s}\n", indicators, o.data);
+			rcx_strbuf_free(&o);
+		}
 	}
 
-	run.idx = idx;
-	run.opt = &opt;
-	run.files = argv + optind;
-	run.n_files = argc - optind;
-	pthread_mutex_init(&run.lock, NULL);
+	struct match_parallel job = {
+		.idx = idx, .fmt = fmt, .opt = &opt, .files = argv + optind, .n_files = (size_t)(argc - optind),
+		.sorted = sorted, .chunk_size = chunk ? (size_t)chunk : chunk_size_env(), .format = sighting_format, .write = output_write,
+		.failed = file_failed, .ctx = &run,
+	};
 	if (run.summary && !(run.counts = calloc(match_index_count(idx) + 1, sizeof(uint64_t)))) {
 		status = rcx_result_exit(RCX_ENOMEM);
-		goto out_run;
-	}
-	if (run.sorted) {
-		run.sorted_out = calloc((size_t)run.n_files, sizeof(FILE *));
-		for (int i = 0; run.sorted_out && i < run.n_files; i++)
-			if (!(run.sorted_out[i] = tmpfile())) {
-				cli_error("match", "--sorted needs temporary files");
-				status = rcx_result_exit(RCX_EIO);
-				goto out_run;
-			}
+		goto out;
 	}
 	if (threads == 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = cpus > 0 ? cpus : 1;
 	}
-	if (threads > run.n_files)
-		threads = run.n_files;
-	pthread_t tids[MATCH_THREADS_MAX];
-	struct worker workers[MATCH_THREADS_MAX];
-	for (int64_t t = 0; t < threads; t++) {
-		workers[t] = (struct worker){.run = &run, .out = RCX_STRBUF_INIT(0)};
-		pthread_create(&tids[t], NULL, worker_main, &workers[t]);
-	}
-	for (int64_t t = 0; t < threads; t++) {
-		pthread_join(tids[t], NULL);
-		rcx_strbuf_free(&workers[t].out);
-	}
-	if (run.sorted && run.result == RCX_OK)
-		status = copy_sorted(&run);
+	job.threads = (unsigned)threads;
+	struct match_file_stats total;
+	enum rcx_result result = match_parallel_run(&job, &total);
 	if (run.summary) {
 		for (uint32_t i = 0; i < match_index_count(idx); i++) {
 			if (!run.counts[i])
@@ -498,26 +506,20 @@ int cli_match(struct cli *cli, int argc, char **argv)
 		fprintf(stderr,
 			"{\"files\":%d,\"records\":%llu,\"lookups\":%llu,\"sightings\":%llu,\"bad_lines\":%llu,"
 			"\"long_lines\":%llu,\"bytes\":%llu}\n",
-			run.n_files, (unsigned long long)run.total.records, (unsigned long long)run.total.lookups,
-			(unsigned long long)run.total.sightings, (unsigned long long)run.total.parser.bad_lines,
-			(unsigned long long)run.total.input.long_lines, (unsigned long long)run.total.input.bytes_out);
-	if (status == 0 && run.result != RCX_OK)
-		status = rcx_result_exit(run.result);
-out_run:
-	if (run.sorted_out) {
-		for (int i = 0; i < run.n_files; i++)
-			if (run.sorted_out[i])
-				fclose(run.sorted_out[i]);
-		free(run.sorted_out);
-	}
-	free(run.counts);
-	pthread_mutex_destroy(&run.lock);
+			argc - optind, (unsigned long long)total.records, (unsigned long long)total.lookups,
+			(unsigned long long)total.sightings, (unsigned long long)total.parser.bad_lines,
+			(unsigned long long)total.input.long_lines, (unsigned long long)total.input.bytes_out);
+	if (status == 0 && result != RCX_OK)
+		status = rcx_result_exit(result);
 out:
+	free(run.counts);
+	free(cfg.columns);
 	match_builder_free(b);
 	match_index_close(idx);
 	rcx_arena_free(&arena);
 	return status;
 out_usage:
 	rcx_strbuf_free(&usage);
+	free(cfg.columns);
 	return status;
 }

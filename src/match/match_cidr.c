@@ -16,8 +16,9 @@
  * equal (a parent precedes its child and has a strictly shorter prefix); group[0] an IP group with a
  * full-width prefix, group[1] a CIDR group, not both empty.
  * Bounds: a lookup is one binary search (log2 n ≤ 28 probes) plus at most width + 1 (33 or 129) steps
- * up the chain, whatever the file holds. Build: one parse per group, one qsort, one linear pass with a
- * stack of at most width + 1 entries. */
+ * up the chain, whatever the file holds. Build: one parse per group, one sort (IPv4: an LSD radix sort
+ * on the 40-bit key address·prefix, five passes; IPv6: qsort), one linear pass with a stack of at most
+ * width + 1 entries. */
 #include <stdlib.h>
 
 #include "match/match_index_impl.h"
@@ -68,6 +69,51 @@ static bool link_parents(struct midx_node *nodes, const struct midx_node *ro, ui
 	return true;
 }
 
+static uint32_t be32(const uint8_t *x)
+{
+	return (uint32_t)x[0] << 24 | (uint32_t)x[1] << 16 | (uint32_t)x[2] << 8 | x[3];
+}
+
+struct keyed {
+	uint64_t key;
+	uint32_t i, pad;
+};
+
+/* Sorts IPv4 nodes as node_cmp does: by address (bytes 0-3, the rest are 0), then prefix. */
+static enum rcx_result sort_v4(struct midx_node **pv, uint32_t n)
+{
+	struct midx_node *v = *pv, *out = malloc(((size_t)n + 1) * sizeof *out);
+	struct keyed *a = malloc(((size_t)n + 1) * sizeof *a), *b = malloc(((size_t)n + 1) * sizeof *b);
+	if (!out || !a || !b) {
+		free(out);
+		free(a);
+		free(b);
+		return RCX_ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		a[i] = (struct keyed){(uint64_t)be32(v[i].addr) << 8 | v[i].prefix, i, 0};
+	}
+	for (unsigned shift = 0; shift < 40; shift += 8) {
+		size_t cnt[257] = {0};
+		for (uint32_t i = 0; i < n; i++)
+			cnt[((a[i].key >> shift) & 255) + 1]++;
+		for (unsigned d = 0; d < 256; d++)
+			cnt[d + 1] += cnt[d];
+		for (uint32_t i = 0; i < n; i++)
+			b[cnt[(a[i].key >> shift) & 255]++] = a[i];
+		struct keyed *t = a;
+		a = b;
+		b = t;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = v[a[i].i];
+	free(a);
+	free(b);
+	free(v);
+	*pv = out;
+	return RCX_OK;
+}
+
 enum rcx_result midx_cidr_build(const struct midx_group *groups, uint32_t ngroups, const char *strings,
 				unsigned family, struct midx_node **ret_nodes, uint32_t *ret_n)
 {
@@ -96,7 +142,15 @@ enum rcx_result midx_cidr_build(const struct midx_group *groups, uint32_t ngroup
 		d->group[0] = d->group[1] = MIDX_NONE;
 		d->group[groups[g].kind == MATCH_CIDR] = g;
 	}
-	qsort(v, n, sizeof *v, node_cmp);
+	if (family == 4) {
+		enum rcx_result r = sort_v4(&v, n);
+		if (r != RCX_OK) {
+			free(v);
+			return r;
+		}
+	} else {
+		qsort(v, n, sizeof *v, node_cmp);
+	}
 	/* merge an address with the full-width network of the same bits ("192.0.2.1" and "192.0.2.1/32") */
 	uint32_t m = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -141,10 +195,10 @@ bool midx_cidr_valid(const struct match_index *idx, unsigned fam)
 		if (d->group[0] == MIDX_NONE && d->group[1] == MIDX_NONE)
 			return false;
 		if (d->group[0] != MIDX_NONE && (d->group[0] >= idx->h->ngroups ||
-						 idx->groups[d->group[0]].kind != MATCH_IP || d->prefix != width))
+						 midx_group_kind(idx, d->group[0]) != MATCH_IP || d->prefix != width))
 			return false;
 		if (d->group[1] != MIDX_NONE &&
-		    (d->group[1] >= idx->h->ngroups || idx->groups[d->group[1]].kind != MATCH_CIDR))
+		    (d->group[1] >= idx->h->ngroups || midx_group_kind(idx, d->group[1]) != MATCH_CIDR))
 			return false;
 	}
 	return link_parents(NULL, v, n);
@@ -161,6 +215,16 @@ enum rcx_result match_index_ip(const struct match_index *idx, const struct rcx_i
 	unsigned fam = a.family == 6;
 	const struct midx_node *v = idx->nodes[fam];
 	uint32_t lo = 0, hi = idx->nnodes[fam]; /* first node with address > x is in [lo, hi] */
+	if (fam == 0) {
+		uint32_t x = be32(a.addr);
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (be32(v[mid].addr) <= x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (memcmp(v[mid].addr, a.addr, 16) <= 0)

@@ -2,10 +2,12 @@
  *
  * Build: each added indicator is normalised once and appended to one text buffer (no allocation per
  * indicator). Compiling dedupes in O(n) with an open-addressing table over (kind, text), numbering groups
- * in order of first appearance; ids per group come from a counting sort; then match_cidr.c sorts the
- * address intervals and match_hashset.c fills the string slots. Memory in the file per indicator:
- * 4 (IDGROUP) + 4 (GIDS) + 4 (GSTART) + 16 (group) + 32 (an address node) or 16 (two hash slots at load
- * ≤ 1/2), plus its text and NUL: at most 60 bytes plus text.
+ * in order of first appearance, with the table's slots prefetched a few indicators ahead (the table is
+ * far larger than the caches at millions of indicators); duplicates go to DUPS in id order and to DUPG
+ * by a counting sort on their group; then match_cidr.c sorts the address intervals and match_hashset.c
+ * fills the string slots and the Bloom filter from the hashes the dedupe computed. Memory in the file per
+ * distinct indicator: 4 (GFIRST) + 8 (GROUPS) + 32 (an address node) or about 11 (slots at load ≤ 3/4)
+ * + 1 (filter), plus its text and NUL; each duplicate adds 16 (DUPS and DUPG).
  *
  * Open: every count, offset and length is checked against the file before anything is read through it,
  * with overflow-safe arithmetic; then every table is checked against the invariants its lookups rely on
@@ -104,25 +106,28 @@ enum rcx_result match_builder_add(struct match_builder *b, const char *text, siz
 
 /* ---- compiling ---- */
 
+#define PREFETCH_AHEAD 16u
+
 struct compiled {
 	struct midx_header h;
-	uint32_t *idgroup, *gstart, *gids;
-	struct midx_group *groups;
+	uint32_t *gfirst; /* first entry of each group: its id and its text in the builder */
+	struct midx_dup *dups, *dupg;
+	uint64_t *groups;
 	struct midx_node *nodes[2];
 	struct midx_slot *slots;
-	uint32_t *gfirst; /* first entry of each group: its text in the builder */
+	uint64_t *bloom;
 };
 
 static void compiled_free(struct compiled *c)
 {
-	free(c->idgroup);
-	free(c->gstart);
-	free(c->gids);
+	free(c->gfirst);
+	free(c->dups);
+	free(c->dupg);
 	free(c->groups);
 	free(c->nodes[0]);
 	free(c->nodes[1]);
 	free(c->slots);
-	free(c->gfirst);
+	free(c->bloom);
 }
 
 static uint64_t align8(uint64_t v)
@@ -130,84 +135,123 @@ static uint64_t align8(uint64_t v)
 	return (v + 7) & ~(uint64_t)7;
 }
 
-static enum rcx_result compile(const struct match_builder *b, struct compiled *c)
+void midx_hugepage_hint(void *p, size_t n)
+{
+	const uintptr_t huge = 2u << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), z = ((uintptr_t)p + n) & ~(huge - 1);
+	if (z > a)
+		(void)madvise((void *)a, z - a, MADV_HUGEPAGE);
+}
+
+static uint64_t entry_hash(const struct match_builder *b, uint32_t i)
+{
+	return midx_hash(b->ent[i].kind, b->text + b->ent[i].off, b->ent[i].len);
+}
+
+/* Groups in order of first appearance: idgroup[i] for every entry, c->gfirst and ghash per group. */
+static enum rcx_result dedupe(const struct match_builder *b, struct compiled *c, uint32_t *idgroup, uint64_t *ghash,
+			      uint32_t *ret_ng)
 {
 	uint32_t n = b->n;
-	memset(c, 0, sizeof *c);
-	c->idgroup = malloc(((size_t)n + 1) * sizeof *c->idgroup);
-	c->gfirst = malloc(((size_t)n + 1) * sizeof *c->gfirst);
-	c->gids = malloc(((size_t)n + 1) * sizeof *c->gids);
 	uint64_t tsize = 2;
 	while (tsize < 2 * (uint64_t)n)
 		tsize *= 2;
 	struct midx_slot *t = malloc(tsize * sizeof *t);
-	if (!c->idgroup || !c->gfirst || !c->gids || !t) {
-		free(t);
+	if (!t)
 		return RCX_ENOMEM;
-	}
-	/* dedupe: groups numbered in order of first appearance */
+	midx_hugepage_hint(t, tsize * sizeof *t);
 	memset(t, 0xff, tsize * sizeof *t);
+	uint64_t ahead[PREFETCH_AHEAD];
+	for (uint32_t i = 0; i < n && i < PREFETCH_AHEAD; i++) {
+		ahead[i] = entry_hash(b, i);
+		__builtin_prefetch(&t[ahead[i] & (tsize - 1)], 1);
+	}
 	uint32_t ng = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		const struct mb_entry *e = &b->ent[i];
 		const char *s = b->text + e->off;
-		uint64_t h = midx_hash(e->kind, s, e->len);
+		uint64_t h = ahead[i % PREFETCH_AHEAD];
+		if (i + PREFETCH_AHEAD < n) {
+			uint64_t nh = entry_hash(b, i + PREFETCH_AHEAD);
+			ahead[i % PREFETCH_AHEAD] = nh;
+			__builtin_prefetch(&t[nh & (tsize - 1)], 1);
+		}
 		uint32_t tag = (uint32_t)(h >> 32);
 		for (uint64_t j = h & (tsize - 1);; j = (j + 1) & (tsize - 1)) {
 			if (t[j].group == MIDX_NONE) {
 				t[j] = (struct midx_slot){ng, tag};
 				c->gfirst[ng] = i;
-				c->idgroup[i] = ng++;
+				ghash[ng] = h;
+				idgroup[i] = ng++;
 				break;
 			}
 			const struct mb_entry *f = &b->ent[c->gfirst[t[j].group]];
 			if (t[j].tag == tag && f->kind == e->kind && f->len == e->len &&
 			    memcmp(b->text + f->off, s, e->len) == 0) {
-				c->idgroup[i] = t[j].group;
+				idgroup[i] = t[j].group;
 				break;
 			}
 		}
 	}
 	free(t);
-	c->gstart = calloc((size_t)ng + 1, sizeof *c->gstart);
-	c->groups = calloc(ng ? ng : 1, sizeof *c->groups);
-	if (!c->gstart || !c->groups)
-		return RCX_ENOMEM;
-	/* ids per group by counting sort (stable: increasing ids) */
+	*ret_ng = ng;
+	return RCX_OK;
+}
+
+static enum rcx_result compile(const struct match_builder *b, struct compiled *c)
+{
+	uint32_t n = b->n, ng = 0;
+	memset(c, 0, sizeof *c);
+	uint32_t *idgroup = malloc(((size_t)n + 1) * sizeof *idgroup);
+	uint64_t *ghash = malloc(((size_t)n + 1) * sizeof *ghash);
+	struct midx_group *bg = NULL;
+	c->gfirst = malloc(((size_t)n + 1) * sizeof *c->gfirst);
+	enum rcx_result r = RCX_ENOMEM;
+	if (!idgroup || !ghash || !c->gfirst)
+		goto out;
+	if ((r = dedupe(b, c, idgroup, ghash, &ng)) != RCX_OK)
+		goto out;
+	r = RCX_ENOMEM;
+	uint32_t nd = n - ng;
+	c->dups = malloc(((size_t)nd + 1) * sizeof *c->dups);
+	c->dupg = malloc(((size_t)nd + 1) * sizeof *c->dupg);
+	c->groups = malloc(((size_t)ng + 1) * sizeof *c->groups);
+	bg = malloc(((size_t)ng + 1) * sizeof *bg);
+	if (!c->dups || !c->dupg || !c->groups || !bg)
+		goto out;
+	/* duplicates by id, then by (group, id) with a counting sort over the groups (stable: ids increase) */
+	uint32_t k = 0;
 	for (uint32_t i = 0; i < n; i++)
-		c->gstart[c->idgroup[i] + 1]++;
-	for (uint32_t g = 0; g < ng; g++)
-		c->gstart[g + 1] += c->gstart[g];
-	uint32_t *fill = malloc(((size_t)ng + 1) * sizeof *fill);
-	if (!fill)
-		return RCX_ENOMEM;
-	memcpy(fill, c->gstart, (size_t)ng * sizeof *fill);
-	for (uint32_t i = 0; i < n; i++)
-		c->gids[fill[c->idgroup[i]]++] = i;
-	free(fill);
-	/* group texts, compacted into STRINGS in group order */
+		if (c->gfirst[idgroup[i]] != i)
+			c->dups[k++] = (struct midx_dup){i, idgroup[i]};
+	if (nd) {
+		uint32_t *start = calloc((size_t)ng + 1, sizeof *start);
+		if (!start)
+			goto out;
+		for (uint32_t d = 0; d < nd; d++)
+			start[c->dups[d].b + 1]++;
+		for (uint32_t g = 0; g < ng; g++)
+			start[g + 1] += start[g];
+		for (uint32_t d = 0; d < nd; d++)
+			c->dupg[start[c->dups[d].b]++] = (struct midx_dup){c->dups[d].b, c->dups[d].a};
+		free(start);
+	}
+	/* group texts, compacted into STRINGS in group order; the lookup structures read texts through
+	 * the builder's buffer (bg) */
 	uint64_t soff = 0;
 	for (uint32_t g = 0; g < ng; g++) {
 		const struct mb_entry *e = &b->ent[c->gfirst[g]];
-		c->groups[g] = (struct midx_group){soff, e->len, e->kind};
+		c->groups[g] = midx_group_pack(soff, e->len, e->kind);
+		bg[g] = (struct midx_group){e->off, e->len, e->kind};
 		soff += (uint64_t)e->len + 1;
 	}
-	/* the lookup structures read texts through the builder's buffer: point groups there for now */
-	struct midx_group *bg = malloc((ng ? ng : 1) * sizeof *bg);
-	if (!bg)
-		return RCX_ENOMEM;
-	for (uint32_t g = 0; g < ng; g++) {
-		bg[g] = c->groups[g];
-		bg[g].text_off = b->ent[c->gfirst[g]].off;
-	}
-	enum rcx_result r = midx_cidr_build(bg, ng, b->text, 4, &c->nodes[0], &c->h.nv4);
+	r = midx_cidr_build(bg, ng, b->text, 4, &c->nodes[0], &c->h.nv4);
 	if (r == RCX_OK)
 		r = midx_cidr_build(bg, ng, b->text, 6, &c->nodes[1], &c->h.nv6);
 	if (r == RCX_OK)
-		r = midx_hash_build(bg, ng, b->text, &c->slots, &c->h.nslots, &c->h.max_probe);
-	free(bg);
+		r = midx_hash_build(bg, ghash, ng, &c->slots, &c->h.nslots, &c->h.max_probe, &c->bloom, &c->h.nbloom);
 	if (r != RCX_OK)
-		return r;
+		goto out;
 
 	struct midx_header *h = &c->h;
 	memcpy(h->magic, MIDX_MAGIC, 8);
@@ -215,14 +259,16 @@ static enum rcx_result compile(const struct match_builder *b, struct compiled *c
 	h->endian = MIDX_ENDIAN;
 	h->count = n;
 	h->ngroups = ng;
+	h->ndups = nd;
 	uint64_t lens[SEC_MAX] = {
-		[SEC_IDGROUP] = (uint64_t)n * 4,
-		[SEC_GSTART] = ((uint64_t)ng + 1) * 4,
-		[SEC_GIDS] = (uint64_t)n * 4,
-		[SEC_GROUPS] = (uint64_t)ng * sizeof(struct midx_group),
+		[SEC_GFIRST] = (uint64_t)ng * 4,
+		[SEC_DUPS] = (uint64_t)nd * sizeof(struct midx_dup),
+		[SEC_DUPG] = (uint64_t)nd * sizeof(struct midx_dup),
+		[SEC_GROUPS] = (uint64_t)ng * 8,
 		[SEC_V4] = (uint64_t)h->nv4 * sizeof(struct midx_node),
 		[SEC_V6] = (uint64_t)h->nv6 * sizeof(struct midx_node),
 		[SEC_SLOTS] = (uint64_t)h->nslots * sizeof(struct midx_slot),
+		[SEC_BLOOM] = (uint64_t)h->nbloom * 8,
 		[SEC_STRINGS] = soff,
 	};
 	uint64_t off = align8(sizeof *h);
@@ -232,7 +278,11 @@ static enum rcx_result compile(const struct match_builder *b, struct compiled *c
 		off = align8(off + lens[s]);
 	}
 	h->file_len = h->sec[SEC_STRINGS].off + h->sec[SEC_STRINGS].len;
-	return RCX_OK;
+out:
+	free(idgroup);
+	free(ghash);
+	free(bg);
+	return r;
 }
 
 /* Output: a file descriptor behind a buffer, or a growing memory buffer. */
@@ -288,14 +338,15 @@ static void sink_pad(struct sink *k, uint64_t *pos, uint64_t to)
 static void emit(const struct match_builder *b, const struct compiled *c, struct sink *k)
 {
 	const struct midx_header *h = &c->h;
-	const void *data[SEC_MAX] = {c->idgroup, c->gstart, c->gids, c->groups, c->nodes[0], c->nodes[1], c->slots, NULL};
+	const void *data[SEC_MAX] = {c->gfirst, c->dups,   c->dupg,  c->groups, c->nodes[0],
+				     c->nodes[1], c->slots, c->bloom, NULL};
 	uint64_t pos = sizeof *h;
 	sink_put(k, h, sizeof *h);
 	for (unsigned s = 0; s < SEC_MAX; s++) {
 		sink_pad(k, &pos, h->sec[s].off);
 		if (s == SEC_STRINGS) {
 			for (uint32_t g = 0; g < h->ngroups; g++)
-				sink_put(k, b->text + b->ent[c->gfirst[g]].off, (size_t)c->groups[g].text_len + 1);
+				sink_put(k, b->text + b->ent[c->gfirst[g]].off, (size_t)b->ent[c->gfirst[g]].len + 1);
 		} else if (h->sec[s].len) {
 			sink_put(k, data[s], (size_t)h->sec[s].len);
 		}
@@ -383,10 +434,54 @@ out:
 /* ---- opening and validation ---- */
 
 static const size_t SEC_ELEM[SEC_MAX] = {
-	[SEC_IDGROUP] = 4, [SEC_GSTART] = 4, [SEC_GIDS] = 4, [SEC_GROUPS] = sizeof(struct midx_group),
-	[SEC_V4] = sizeof(struct midx_node), [SEC_V6] = sizeof(struct midx_node),
-	[SEC_SLOTS] = sizeof(struct midx_slot), [SEC_STRINGS] = 1,
+	[SEC_GFIRST] = 4, [SEC_DUPS] = sizeof(struct midx_dup), [SEC_DUPG] = sizeof(struct midx_dup),
+	[SEC_GROUPS] = 8, [SEC_V4] = sizeof(struct midx_node), [SEC_V6] = sizeof(struct midx_node),
+	[SEC_SLOTS] = sizeof(struct midx_slot), [SEC_BLOOM] = 8, [SEC_STRINGS] = 1,
 };
+
+/* Index of the DUPS entry of id, or MIDX_NONE. */
+static uint32_t dups_find(const struct match_index *idx, uint32_t id)
+{
+	uint32_t lo = 0, hi = idx->h->ndups;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (idx->dups[mid].a < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < idx->h->ndups && idx->dups[lo].a == id ? lo : MIDX_NONE;
+}
+
+/* ids ↔ groups: GFIRST and the ids of DUPS, both strictly increasing, together are exactly 0..count-1;
+ * a duplicate's group exists and starts before it; DUPG is strictly increasing in (group, id) and each
+ * of its pairs is in DUPS (so, with equal sizes, the same set). */
+static bool ids_valid(const struct match_index *idx)
+{
+	const struct midx_header *h = idx->h;
+	uint32_t gi = 0, di = 0;
+	for (uint32_t id = 0; id < h->count; id++) {
+		if (gi < h->ngroups && idx->gfirst[gi] == id)
+			gi++;
+		else if (di < h->ndups && idx->dups[di].a == id)
+			di++;
+		else
+			return false;
+	}
+	if (gi != h->ngroups || di != h->ndups)
+		return false;
+	for (uint32_t d = 0; d < h->ndups; d++) {
+		const struct midx_dup *x = &idx->dups[d], *y = &idx->dupg[d];
+		if (x->b >= h->ngroups || idx->gfirst[x->b] >= x->a)
+			return false;
+		if (d && (idx->dupg[d - 1].a > y->a || (idx->dupg[d - 1].a == y->a && idx->dupg[d - 1].b >= y->b)))
+			return false;
+		uint32_t at = dups_find(idx, y->b);
+		if (at == MIDX_NONE || idx->dups[at].b != y->a)
+			return false;
+	}
+	return true;
+}
 
 static bool validate(struct match_index *idx)
 {
@@ -394,14 +489,15 @@ static bool validate(struct match_index *idx)
 	if (idx->len < sizeof *h || memcmp(h->magic, MIDX_MAGIC, 8) != 0 || h->version != MIDX_VERSION ||
 	    h->endian != MIDX_ENDIAN || h->file_len != idx->len)
 		return false;
-	if (h->count > MATCH_INDICATORS_MAX || h->ngroups > h->count || (h->count && !h->ngroups) ||
-	    h->nv4 > h->ngroups || h->nv6 > h->ngroups || h->nslots > 4 * (uint64_t)h->ngroups + 2 ||
-	    (h->nslots & (h->nslots - 1)) != 0 || (h->nslots ? h->max_probe >= h->nslots : h->max_probe != 0))
+	if (h->count > MATCH_INDICATORS_MAX || h->ngroups > h->count || h->ndups != h->count - h->ngroups ||
+	    h->nv4 > h->ngroups || h->nv6 > h->ngroups || h->nslots > 2 * (uint64_t)h->ngroups + 2 ||
+	    (h->nslots ? h->max_probe >= h->nslots : h->max_probe != 0) || (h->nbloom & (h->nbloom - 1)) != 0 ||
+	    h->nbloom > h->ngroups + 1)
 		return false;
 	/* sections: in order, aligned, inside the file, exact lengths (counts ≤ 2^32, elements ≤ 32 bytes:
 	 * the products fit in 64 bits) */
-	const uint64_t counts[SEC_MAX] = {h->count, (uint64_t)h->ngroups + 1, h->count, h->ngroups,
-					  h->nv4, h->nv6, h->nslots, 0};
+	const uint64_t counts[SEC_MAX] = {h->ngroups, h->ndups, h->ndups, h->ngroups, h->nv4,
+					  h->nv6,     h->nslots, h->nbloom, 0};
 	uint64_t prev_end = sizeof *h;
 	for (unsigned s = 0; s < SEC_MAX; s++) {
 		uint64_t off = h->sec[s].off, len = h->sec[s].len;
@@ -413,41 +509,28 @@ static bool validate(struct match_index *idx)
 	}
 	const uint8_t *base = idx->base;
 	idx->h = h;
-	idx->idgroup = (const uint32_t *)(base + h->sec[SEC_IDGROUP].off);
-	idx->gstart = (const uint32_t *)(base + h->sec[SEC_GSTART].off);
-	idx->gids = (const uint32_t *)(base + h->sec[SEC_GIDS].off);
-	idx->groups = (const struct midx_group *)(base + h->sec[SEC_GROUPS].off);
+	idx->gfirst = (const uint32_t *)(base + h->sec[SEC_GFIRST].off);
+	idx->dups = (const struct midx_dup *)(base + h->sec[SEC_DUPS].off);
+	idx->dupg = (const struct midx_dup *)(base + h->sec[SEC_DUPG].off);
+	idx->groups = (const uint64_t *)(base + h->sec[SEC_GROUPS].off);
 	idx->nodes[0] = (const struct midx_node *)(base + h->sec[SEC_V4].off);
 	idx->nodes[1] = (const struct midx_node *)(base + h->sec[SEC_V6].off);
 	idx->nnodes[0] = h->nv4;
 	idx->nnodes[1] = h->nv6;
 	idx->slots = (const struct midx_slot *)(base + h->sec[SEC_SLOTS].off);
+	idx->bloom = (const uint64_t *)(base + h->sec[SEC_BLOOM].off);
 	idx->strings = (const char *)(base + h->sec[SEC_STRINGS].off);
 	idx->strings_len = h->sec[SEC_STRINGS].len;
 
 	/* groups: known kind, text inside STRINGS and NUL-terminated */
 	for (uint32_t g = 0; g < h->ngroups; g++) {
-		const struct midx_group *gr = &idx->groups[g];
-		if (gr->kind >= MATCH_KIND_MAX || gr->text_len > MATCH_TEXT_MAX || gr->text_off > idx->strings_len ||
-		    (uint64_t)gr->text_len + 1 > idx->strings_len - gr->text_off ||
-		    idx->strings[gr->text_off + gr->text_len] != '\0')
+		uint64_t off = midx_group_off(idx, g);
+		uint32_t len = midx_group_len(idx, g);
+		if (midx_group_kind(idx, g) >= MATCH_KIND_MAX || len > MATCH_TEXT_MAX || off > idx->strings_len ||
+		    (uint64_t)len + 1 > idx->strings_len - off || idx->strings[off + len] != '\0')
 			return false;
 	}
-	/* ids ↔ groups: GSTART increasing from 0 to count with no empty group, GIDS ids increasing within a
-	 * group and each pointing back at its group through IDGROUP (so every id is listed exactly once) */
-	if (idx->gstart[0] != 0 || idx->gstart[h->ngroups] != h->count)
-		return false;
-	for (uint32_t g = 0; g < h->ngroups; g++) {
-		uint32_t a = idx->gstart[g], z = idx->gstart[g + 1];
-		if (z <= a || z > h->count)
-			return false;
-		for (uint32_t j = a; j < z; j++) {
-			uint32_t id = idx->gids[j];
-			if (id >= h->count || idx->idgroup[id] != g || (j > a && id <= idx->gids[j - 1]))
-				return false;
-		}
-	}
-	return midx_cidr_valid(idx, 0) && midx_cidr_valid(idx, 1) && midx_hash_valid(idx);
+	return ids_valid(idx) && midx_cidr_valid(idx, 0) && midx_cidr_valid(idx, 1) && midx_hash_valid(idx);
 }
 
 enum rcx_result match_index_open_mem(const void *data, size_t len, struct match_index **ret_idx)
@@ -523,23 +606,51 @@ uint32_t match_index_count(const struct match_index *idx)
 	return idx->h->count;
 }
 
+/* The group of id (< count). */
+static uint32_t id_group(const struct match_index *idx, uint32_t id)
+{
+	if (idx->h->ndups == 0)
+		return id;
+	uint32_t d = dups_find(idx, id);
+	if (d != MIDX_NONE)
+		return idx->dups[d].b;
+	uint32_t lo = 0, hi = idx->h->ngroups - 1; /* validated: id is in GFIRST */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (idx->gfirst[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 enum rcx_result match_index_indicator(const struct match_index *idx, uint32_t id, enum match_kind *ret_kind,
 				      const char **ret_text, size_t *ret_len)
 {
 	if (id >= idx->h->count)
 		return RCX_ENOTFOUND;
-	uint32_t g = idx->idgroup[id];
+	uint32_t g = id_group(idx, id);
 	if (ret_kind)
-		*ret_kind = (enum match_kind)idx->groups[g].kind;
+		*ret_kind = (enum match_kind)midx_group_kind(idx, g);
 	if (ret_text)
 		*ret_text = midx_group_text(idx, g);
 	if (ret_len)
-		*ret_len = idx->groups[g].text_len;
+		*ret_len = midx_group_len(idx, g);
 	return RCX_OK;
 }
 
 void midx_report_group(const struct match_index *idx, uint32_t g, match_hit_fn cb, void *ctx)
 {
-	for (uint32_t j = idx->gstart[g]; j < idx->gstart[g + 1]; j++)
-		cb(ctx, idx->gids[j]);
+	cb(ctx, idx->gfirst[g]);
+	uint32_t lo = 0, hi = idx->h->ndups;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (idx->dupg[mid].a < g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < idx->h->ndups && idx->dupg[lo].a == g; lo++)
+		cb(ctx, idx->dupg[lo].b);
 }

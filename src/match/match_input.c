@@ -39,6 +39,8 @@ struct match_input {
 	enum rcx_result err; /* reported once the buffered lines are out */
 	bool skipping;
 	bool bom_checked;
+	bool span; /* buf is the caller's memory, read in place (match_input_open_span) */
+	uint64_t line_base; /* added to line numbers */
 	struct match_input_stats st;
 };
 
@@ -141,8 +143,11 @@ static ssize_t decode_gzip(struct match_input *in, char *dst, size_t cap)
 static ssize_t decode_zstd(struct match_input *in, char *dst, size_t cap)
 {
 	for (;;) {
-		/* at a frame boundary with nothing left: the end (asked again, zstd would hint at the
-		 * header of a next frame) */
+		/* no input left: read more before asking zstd (asked with nothing at a frame boundary, it
+		 * would hint at the header of a next frame and the end would look cut short) */
+		if (in->raw_start == in->raw_end && !in->raw_eof && raw_fill(in) < 0)
+			return -1;
+		/* at a frame boundary with nothing left: the end */
 		if (in->raw_start == in->raw_end && in->raw_eof && in->zs_last == 0)
 			return 0;
 		ZSTD_inBuffer zi = {in->raw + in->raw_start, in->raw_end - in->raw_start, 0};
@@ -236,6 +241,33 @@ enum rcx_result match_input_open(const char *path, struct match_input **ret_in)
 	return start(in, ret_in);
 }
 
+enum rcx_result match_input_open_span(const char *path, const void *data, size_t len, uint64_t first_line, bool bom,
+				      struct match_input **ret_in)
+{
+	struct match_input *in = calloc(1, sizeof(*in));
+	if (!in)
+		return RCX_ENOMEM;
+	in->path = strdup(path);
+	if (!in->path) {
+		free(in);
+		return RCX_ENOMEM;
+	}
+	in->fd = -1;
+	in->span = true;
+	in->raw = len ? data : (const uint8_t *)"";
+	in->raw_end = len;
+	in->raw_eof = true;
+	/* every byte is decoded already: the line loop never fills (eof), so buf is only read */
+	in->buf = (char *)(uintptr_t)in->raw;
+	in->cap = in->end = len;
+	in->eof = true;
+	in->bom_checked = !bom;
+	in->line_base = first_line > 0 ? first_line - 1 : 0;
+	in->st.bytes_in = in->st.bytes_out = len;
+	*ret_in = in;
+	return RCX_OK;
+}
+
 enum rcx_result match_input_open_mem(const void *data, size_t len, struct match_input **ret_in)
 {
 	struct match_input *in = calloc(1, sizeof(*in));
@@ -280,7 +312,7 @@ static void line_out(struct match_input *in, size_t len, bool unterminated, stru
 	l->len = len;
 	if (l->len > 0 && l->data[l->len - 1] == '\r')
 		l->len--;
-	l->lineno = ++in->st.lines;
+	l->lineno = in->line_base + ++in->st.lines;
 	l->unterminated = unterminated;
 }
 
@@ -333,6 +365,18 @@ enum rcx_result match_input_next(struct match_input *in, struct match_line *ret_
 	}
 }
 
+enum rcx_result match_input_read(struct match_input *in, char *dst, size_t cap, size_t *ret_n)
+{
+	ssize_t n = decode(in, dst, cap);
+	if (n < 0)
+		return in->codec == MATCH_CODEC_NONE ? RCX_EIO : RCX_EPARSE;
+	if (n == 0)
+		return RCX_ENOTFOUND;
+	in->st.bytes_out += (uint64_t)n;
+	*ret_n = (size_t)n;
+	return RCX_OK;
+}
+
 enum match_codec match_input_codec(const struct match_input *in)
 {
 	return in->codec;
@@ -359,7 +403,8 @@ void match_input_close(struct match_input *in)
 	if (in->own_fd && in->fd >= 0)
 		close(in->fd);
 	free(in->raw_own);
-	free(in->buf);
+	if (!in->span)
+		free(in->buf);
 	free(in->path);
 	free(in);
 }

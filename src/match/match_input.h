@@ -40,9 +40,18 @@ enum rcx_result match_input_open(const char *path, struct match_input **ret_in);
 /* The same over memory (tests, fuzzers); data must outlive the input. Compressed data is
  * decompressed as from a file. */
 enum rcx_result match_input_open_mem(const void *data, size_t len, struct match_input **ret_in);
+/* Lines of data[0..len) read in place, without a copy (one chunk of a memory-mapped file): plain text
+ * (no codec detected), numbered from first_line, a byte-order mark skipped only when bom is set.
+ * path is the name reported; data must outlive the input. */
+enum rcx_result match_input_open_span(const char *path, const void *data, size_t len, uint64_t first_line, bool bom,
+				      struct match_input **ret_in);
 /* Next line: RCX_OK with *ret_line filled, RCX_ENOTFOUND at the end, RCX_EIO on a read error,
  * RCX_EPARSE after the last good line of a corrupt compressed stream. */
 enum rcx_result match_input_next(struct match_input *in, struct match_line *ret_line);
+/* Decoded bytes instead of lines (not to be mixed with match_input_next): up to cap bytes into dst,
+ * *ret_n of them. RCX_ENOTFOUND at the end, RCX_EIO on a read error, RCX_EPARSE for a corrupt
+ * compressed stream (after the good bytes). */
+enum rcx_result match_input_read(struct match_input *in, char *dst, size_t cap, size_t *ret_n);
 enum match_codec match_input_codec(const struct match_input *in);
 /* "none", "gzip", "zstd". */
 const char *match_codec_name(enum match_codec c);

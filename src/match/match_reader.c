@@ -26,7 +26,7 @@ static const struct format_entry formats[] = {
 	FORMAT("zeek", "Zeek TSV logs (conn, dns, http, ssl, files, ...): addr columns, names, URLs, hashes",
 	       match_zeek_ops),
 	FORMAT("dns", "BIND querylog and dnsmasq log lines: client, query name, answers", match_dns_ops),
-	FORMAT("squid", "Squid native access.log: client, URL, peer", match_squid_ops),
+	FORMAT("squid", "Squid access.log (native, common, combined): client, URL, peer, referer", match_squid_ops),
 	FORMAT("text", "free text: IPs, domains, URLs (also defanged), hashes, e-mail addresses", match_text_ops),
 };
 
@@ -194,15 +194,28 @@ static unsigned two_digits(const char *s)
 	return (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
 }
 
-size_t match_syslog_time(const char *s, size_t len, int year, int64_t *ret_us)
+unsigned match_month_parse(const char *s)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	/* the three letters hashed to one of 32 buckets (no two months share one), then one comparison */
+#define BUCKET(a, b, c) (((a) * 2 + (b) * 9 + (c)) & 31)
+	static const signed char bucket[32] = {
+		[BUCKET('J', 'a', 'n')] = 1, [BUCKET('F', 'e', 'b')] = 2, [BUCKET('M', 'a', 'r')] = 3,
+		[BUCKET('A', 'p', 'r')] = 4, [BUCKET('M', 'a', 'y')] = 5, [BUCKET('J', 'u', 'n')] = 6,
+		[BUCKET('J', 'u', 'l')] = 7, [BUCKET('A', 'u', 'g')] = 8, [BUCKET('S', 'e', 'p')] = 9,
+		[BUCKET('O', 'c', 't')] = 10, [BUCKET('N', 'o', 'v')] = 11, [BUCKET('D', 'e', 'c')] = 12,
+	};
+	int m = bucket[BUCKET((unsigned char)s[0], (unsigned char)s[1], (unsigned char)s[2])] - 1;
+#undef BUCKET
+	return m >= 0 && !memcmp(months + 3 * m, s, 3) ? (unsigned)m : 12;
+}
+
+size_t match_syslog_time(const char *s, size_t len, int year, int64_t *ret_us)
+{
 	/* "Nov 23 10:00:00" or "Nov  3 10:00:00" */
 	if (len < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':')
 		return 0;
-	unsigned mon = 0;
-	while (mon < 12 && strncmp(months + 3 * mon, s, 3))
-		mon++;
+	unsigned mon = match_month_parse(s);
 	if (mon == 12)
 		return 0;
 	unsigned day = s[4] == ' ' ? two_digits((const char[]){'0', s[5]}) : two_digits(s + 4);
@@ -261,10 +274,15 @@ static enum rcx_result generic_next(struct match_parser *p, struct match_input *
 	for (;;) {
 		struct match_line l;
 		enum rcx_result r = match_input_next(in, &l);
-		if (r != RCX_OK)
+		if (r != RCX_OK) {
+			if (r == RCX_ENOTFOUND && p->ops->eof)
+				p->ops->eof(p);
 			return r;
+		}
 		rcx_arena_reset(&p->arena);
 		p->n_obs = 0;
+		p->rec_line = 0;
+		p->rec_raw = NULL;
 		int64_t t = 0;
 		r = p->ops->line(p, &l, &t);
 		if (r == RCX_EPARSE)
@@ -273,7 +291,8 @@ static enum rcx_result generic_next(struct match_parser *p, struct match_input *
 			continue;
 		p->st.records++;
 		*ret_rec = (struct match_record){
-			.line = l.lineno, .time_us = t, .raw = l.data, .raw_len = l.len, .obs = p->obs, .n_obs = p->n_obs,
+			.line = p->rec_line ? p->rec_line : l.lineno, .time_us = t, .raw = p->rec_raw ? p->rec_raw : l.data,
+			.raw_len = p->rec_raw ? p->rec_raw_len : l.len, .obs = p->obs, .n_obs = p->n_obs,
 		};
 		return RCX_OK;
 	}
@@ -305,6 +324,49 @@ enum rcx_result match_parser_next(struct match_parser *p, struct match_input *in
 void match_parser_stats(const struct match_parser *p, struct match_parser_stats *ret_stats)
 {
 	*ret_stats = p->st;
+}
+
+enum rcx_result match_parser_feed(struct match_parser *p, const struct match_line *l)
+{
+	rcx_arena_reset(&p->arena);
+	p->n_obs = 0;
+	int64_t t = 0;
+	struct match_parser_stats keep = p->st;
+	enum rcx_result r = p->ops->line(p, l, &t);
+	p->st = keep;
+	p->n_obs = 0;
+	return r;
+}
+
+enum match_chunk_mode match_format_chunk_mode(const struct match_format *fmt)
+{
+	return ((const struct format_entry *)fmt)->ops->chunk;
+}
+
+char match_format_quote_delim(const struct match_format *fmt)
+{
+	return ((const struct format_entry *)fmt)->ops->quote_delim;
+}
+
+int match_csv_quote_scan(char delim, const char *s, size_t n, int state)
+{
+	const char *p = s, *end = s + n;
+	while (p < end) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		if (!q)
+			break;
+		if (state) {
+			if (q + 1 < end && q[1] == '"') {
+				p = q + 2; /* a quote inside the quoted field */
+				continue;
+			}
+			state = 0;
+		} else if (q == s || q[-1] == delim || q[-1] == '\n') {
+			state = 1; /* a quoted field starts */
+		}
+		p = q + 1;
+	}
+	return state;
 }
 
 void match_parser_close(struct match_parser *p)

@@ -3,7 +3,8 @@
  * e-mail addresses) the matcher should look up. Formats live in one table (match_format_find):
  *   jsonl  one JSON object per line          csv / tsv  header line, then rows
  *   zeek   Zeek TSV logs (#fields / #types)   dns        BIND querylog and dnsmasq, per line
- *   squid  Squid native access.log            text       free text, scanned for indicators
+ *   squid  Squid access.log (native, common,   text       free text, scanned for indicators
+ *          combined)
  * Memory: a parser owns a per-record arena, reset by each match_parser_next; a record and every
  * string it points to stay valid until the next call on the same parser (or its close). Lines that
  * are not records (headers, comments, blank lines) are passed over; lines that should be and cannot
@@ -69,6 +70,11 @@ struct match_format_options {
 
 struct match_parser;
 
+/* What a parser needs to read one chunk of a file (cut at a line boundary) as it would be read in
+ * sequence: nothing; the file's header line (csv, tsv: the first line the parser takes as header);
+ * every line starting with '#' before the chunk (zeek: #separator, #fields, ... may come again). */
+enum match_chunk_mode { MATCH_CHUNK_FREE, MATCH_CHUNK_HEADER, MATCH_CHUNK_HASH_LINES, MATCH_CHUNK_MODE_MAX };
+
 struct match_format {
 	const char *name;
 	const char *summary; /* one line for `rcx match --help` */
@@ -96,6 +102,18 @@ enum rcx_result match_parser_open(const struct match_format *fmt, const struct m
 				  struct match_parser **ret_p);
 enum rcx_result match_parser_next(struct match_parser *p, struct match_input *in, struct match_record *ret_rec);
 void match_parser_stats(const struct match_parser *p, struct match_parser_stats *ret_stats);
+/* Hands the parser one line for its state only (a header line before a chunk): no record, no counts.
+ * RCX_ENOTFOUND when the line is not a record (a header taken, a comment), else what reading it gave. */
+enum rcx_result match_parser_feed(struct match_parser *p, const struct match_line *l);
+/* How a chunk of a file in this format must be prepared (enum match_chunk_mode). */
+enum match_chunk_mode match_format_chunk_mode(const struct match_format *fmt);
+/* csv, tsv: the delimiter of quoted fields that may hold newlines (a file is cut only between
+ * records); 0 for formats whose records are single lines. */
+char match_format_quote_delim(const struct match_format *fmt);
+/* Quote state after s[0..n) from state (0: outside quotes, at a record start; 1: inside a quoted
+ * field), as ingest_csv reads fields: a '"' opens a quoted field only at a field's start, "" inside
+ * one is a quote, a newline outside quotes starts a record. */
+int match_csv_quote_scan(char delim, const char *s, size_t n, int state);
 void match_parser_close(struct match_parser *p);
 
 /* "any", "ip", "domain", "url", "hash", "email". */

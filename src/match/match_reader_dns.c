@@ -28,12 +28,9 @@ static unsigned num(const char *s, size_t n)
 /* "23-Nov-2026 10:00:00[.123]" */
 static size_t bind_time(const char *s, size_t len, int64_t *ret_us)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	if (len < 20 || s[2] != '-' || s[6] != '-' || s[11] != ' ' || s[14] != ':' || s[17] != ':')
 		return 0;
-	unsigned mon = 0;
-	while (mon < 12 && strncmp(months + 3 * mon, s + 3, 3))
-		mon++;
+	unsigned mon = match_month_parse(s + 3);
 	unsigned d = num(s, 2), y = num(s + 7, 4), hh = num(s + 12, 2), mi = num(s + 15, 2), ss = num(s + 18, 2);
 	if (mon == 12 || d < 1 || d > 31 || y < 1000 || y > 9999 || hh > 23 || mi > 59 || ss > 60)
 		return 0;
@@ -153,8 +150,13 @@ static enum rcx_result dns_line(struct match_parser *p, const struct match_line 
 	}
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
-	/* BIND: "client " at once, after "queries: info: ", or after a syslog "host named[pid]: " */
-	const char *c = (end - s >= 7 && !memcmp(s, "client ", 7)) ? s : find(s, end, " client ");
+	/* BIND: "client " at once (the common case: no other daemon's words to look for), after
+	 * "queries: info: ", or after a syslog "host named[pid]: " */
+	if (end - s >= 7 && !memcmp(s, "client ", 7)) {
+		*ret_time_us = t;
+		return bind_line(p, s, end);
+	}
+	const char *c = find(s, end, " client ");
 	const char *dm = find(s, end, "dnsmasq");
 	if (dm && (!c || dm < c)) {
 		const char *colon = find(dm, end, ": ");
@@ -165,7 +167,7 @@ static enum rcx_result dns_line(struct match_parser *p, const struct match_line 
 	}
 	if (c) {
 		*ret_time_us = t;
-		return bind_line(p, c == s ? s : c + 1, end);
+		return bind_line(p, c + 1, end);
 	}
 	return RCX_EPARSE;
 }

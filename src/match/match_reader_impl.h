@@ -12,12 +12,16 @@
 
 struct match_line_ops {
 	size_t priv_size; /* zeroed state handed to line() as p->priv */
+	enum match_chunk_mode chunk; /* what a chunk of a file needs to be read alone */
 	/* Called once after open; options are in p->opt. May be NULL. */
 	enum rcx_result (*init)(struct match_parser *p);
 	/* RCX_OK: a record (observables added, *ret_time_us set or left 0); RCX_ENOTFOUND: not a record
 	 * (header, comment, blank); RCX_EPARSE: a bad line, counted. */
 	enum rcx_result (*line)(struct match_parser *p, const struct match_line *l, int64_t *ret_time_us);
 	void (*fini)(struct match_parser *p); /* may be NULL */
+	/* At the end of the input: a record still open (a quoted field never closed) is counted. May be NULL. */
+	void (*eof)(struct match_parser *p);
+	char quote_delim; /* csv, tsv: the delimiter of quoted fields that may span lines; 0 for the others */
 };
 
 struct match_parser {
@@ -30,6 +34,10 @@ struct match_parser {
 	size_t n_obs, cap_obs;
 	struct match_parser_stats st;
 	int year; /* syslog year: option or this year */
+	/* set by line() for a record that spans lines: its first line and its text (else 0 / NULL) */
+	uint64_t rec_line;
+	const char *rec_raw;
+	size_t rec_raw_len;
 	void *priv;
 };
 
@@ -49,6 +57,8 @@ bool match_is_time_field(const struct match_parser *p, const char *name, size_t 
 bool match_epoch_parse(const char *s, size_t len, int64_t *ret_us);
 /* A timestamp in any shape a log field uses: rcx_time_parse's, or epoch seconds. */
 bool match_time_value(const char *s, size_t len, int64_t *ret_us);
+/* Month of a three-letter English abbreviation ("Nov" → 10), 12 when it is none. */
+unsigned match_month_parse(const char *s);
 /* "Nov 23 10:00:00" (day may be space-padded) at the start of s, in the given year.
  * Returns the bytes consumed, 0 if s does not start so. */
 size_t match_syslog_time(const char *s, size_t len, int year, int64_t *ret_us);

@@ -307,4 +307,4 @@ static enum rcx_result zeek_line(struct match_parser *p, const struct match_line
 }
 
 const struct match_line_ops match_zeek_ops = {
-	.priv_size = sizeof(struct zeek), .init = zeek_init, .line = zeek_line, .fini = zeek_fini};
+	.priv_size = sizeof(struct zeek), .chunk = MATCH_CHUNK_HASH_LINES, .init = zeek_init, .line = zeek_line, .fini = zeek_fini};

@@ -145,24 +145,18 @@ static void collect(void *ctx, uint32_t id)
 	h->ids[h->n++] = id;
 }
 
-enum rcx_result match_run_file(const struct match_index *idx, const char *path, const struct match_format *fmt,
-			       const struct match_format_options *opt, match_sink_fn sink, void *ctx,
-			       struct match_file_stats *ret_stats)
+/* The record loop over an opened input and parser. */
+static enum rcx_result run_loop(const struct match_index *idx, const char *path, struct match_input *in,
+				struct match_parser *p, match_sink_fn sink, void *ctx, struct match_file_stats *st)
 {
-	struct match_file_stats st;
-	memset(&st, 0, sizeof(st));
-	struct match_input *in = NULL;
-	struct match_parser *p = NULL;
-	enum rcx_result r = match_input_open(path, &in);
-	if (r == RCX_OK)
-		r = match_parser_open(fmt, opt, &p);
 	struct match_record rec;
 	struct hits h = {NULL, 0, 0, false};
-	while (r == RCX_OK && (r = match_parser_next(p, in, &rec)) == RCX_OK) {
-		st.records++;
+	enum rcx_result r;
+	while ((r = match_parser_next(p, in, &rec)) == RCX_OK) {
+		st->records++;
 		for (size_t i = 0; i < rec.n_obs && r == RCX_OK; i++) {
 			h.n = 0;
-			st.lookups++;
+			st->lookups++;
 			r = match_observable(idx, &rec.obs[i], collect, &h);
 			if (r == RCX_OK && h.nomem)
 				r = RCX_ENOMEM;
@@ -171,22 +165,66 @@ enum rcx_result match_run_file(const struct match_index *idx, const char *path, 
 				size_t tlen;
 				r = match_index_indicator(idx, h.ids[k], &s.kind, &s.indicator_text, &tlen);
 				if (r == RCX_OK) {
-					st.sightings++;
+					st->sightings++;
 					r = sink(ctx, &s);
 				}
 			}
 		}
+		if (r != RCX_OK)
+			break;
 	}
 	free(h.ids);
-	if (r == RCX_ENOTFOUND)
-		r = RCX_OK;
+	return r == RCX_ENOTFOUND ? RCX_OK : r;
+}
+
+/* Runs over an opened input, then closes it; stats of both. */
+static enum rcx_result run_input(const struct match_index *idx, const char *path, struct match_input *in,
+				 const struct match_format *fmt, const struct match_format_options *opt,
+				 const struct match_line *prime, size_t n_prime, match_sink_fn sink, void *ctx,
+				 struct match_file_stats *ret_stats)
+{
+	struct match_file_stats st;
+	memset(&st, 0, sizeof(st));
+	struct match_parser *p = NULL;
+	enum rcx_result r = match_parser_open(fmt, opt, &p);
+	for (size_t i = 0; r == RCX_OK && i < n_prime; i++)
+		(void)match_parser_feed(p, &prime[i]);
+	if (r == RCX_OK)
+		r = run_loop(idx, path, in, p, sink, ctx, &st);
 	if (p)
 		match_parser_stats(p, &st.parser);
-	if (in)
-		match_input_stats(in, &st.input);
+	match_input_stats(in, &st.input);
 	match_parser_close(p);
 	match_input_close(in);
 	if (ret_stats)
 		*ret_stats = st;
 	return r;
+}
+
+enum rcx_result match_run_file(const struct match_index *idx, const char *path, const struct match_format *fmt,
+			       const struct match_format_options *opt, match_sink_fn sink, void *ctx,
+			       struct match_file_stats *ret_stats)
+{
+	struct match_input *in = NULL;
+	enum rcx_result r = match_input_open(path, &in);
+	if (r != RCX_OK) {
+		if (ret_stats)
+			memset(ret_stats, 0, sizeof(*ret_stats));
+		return r;
+	}
+	return run_input(idx, path, in, fmt, opt, NULL, 0, sink, ctx, ret_stats);
+}
+
+enum rcx_result match_run_span(const struct match_index *idx, const struct match_span *span,
+			       const struct match_format *fmt, const struct match_format_options *opt, match_sink_fn sink,
+			       void *ctx, struct match_file_stats *ret_stats)
+{
+	struct match_input *in = NULL;
+	enum rcx_result r = match_input_open_span(span->path, span->data, span->len, span->first_line, span->bom, &in);
+	if (r != RCX_OK) {
+		if (ret_stats)
+			memset(ret_stats, 0, sizeof(*ret_stats));
+		return r;
+	}
+	return run_input(idx, span->path, in, fmt, opt, span->prime, span->n_prime, sink, ctx, ret_stats);
 }

@@ -40,6 +40,24 @@ enum rcx_result match_run_file(const struct match_index *idx, const char *path, 
 			       const struct match_format_options *opt, match_sink_fn sink, void *ctx,
 			       struct match_file_stats *ret_stats);
 
+/* One chunk of a file, cut at a line boundary: its bytes, the number of its first line, whether it
+ * starts the file (a byte-order mark is skipped), and the lines that set the parser's state before it
+ * (match_format_chunk_mode), fed to the parser first. Nothing is copied: all must outlive the run. */
+struct match_span {
+	const char *path;
+	const char *data;
+	size_t len;
+	uint64_t first_line;
+	bool bom;
+	const struct match_line *prime;
+	size_t n_prime;
+};
+
+/* match_run_file over one span: sightings carry the file's line numbers. */
+enum rcx_result match_run_span(const struct match_index *idx, const struct match_span *span,
+			       const struct match_format *fmt, const struct match_format_options *opt, match_sink_fn sink,
+			       void *ctx, struct match_file_stats *ret_stats);
+
 /* Looks one observable up, calling sink per matching indicator (the record may be a stub). */
 enum rcx_result match_observable(const struct match_index *idx, const struct match_observable *obs, match_hit_fn hit,
 				 void *ctx);

@@ -176,6 +176,24 @@ static void test_dns(void **state)
 	assert_int_equal(last_stats.records, 10);
 }
 
+/* CSV records over several lines: joined inside quotes, numbered by their first line. */
+static void test_csv_multiline(void **state)
+{
+	(void)state;
+	CHECK(read_all("csv", "src,note\n"
+			      "192.0.2.1,\"first\r\n\n192.0.2.2 \"\"quoted\"\"\"\n"
+			      "192.0.2.3,plain \"quote\n"
+			      "192.0.2.4,\"never closed\n"
+			      "192.0.2.5\n"),
+	      "2 -\n"
+	      "  any src 192.0.2.1\n"
+	      "  any note first\n\n192.0.2.2 \"quoted\"\n"
+	      "5 -\n"
+	      "  any src 192.0.2.3\n"
+	      "  any note plain \"quote\n");
+	assert_int_equal(last_stats.bad_lines, 1);
+}
+
 static void test_squid(void **state)
 {
 	(void)state;
@@ -203,6 +221,36 @@ static void test_squid(void **state)
 	      "  url url https://user@[2001:db8::2]:8443/x\n"
 	      "  ip url 2001:db8::2\n");
 	assert_int_equal(last_stats.bad_lines, 1);
+}
+
+/* Squid's common and combined formats, beside native lines in the same file. */
+static void test_squid_common(void **state)
+{
+	(void)state;
+	CHECK(read_all("squid",
+		       "192.0.2.1 - - [23/Nov/2026:10:00:00 +0100] \"GET http://evil.example/a HTTP/1.1\" 200 1234 TCP_MISS:HIER_DIRECT\n"
+		       "192.0.2.2 - bob [23/Nov/2026:10:00:01 -0030] \"CONNECT secure.example:443 HTTP/1.1\" 200 0 "
+		       "\"http://ref.example/p?q=\\\"x\\\"\" \"Mozilla/5.0 (X11)\" TCP_TUNNEL:HIER_DIRECT\n"
+		       "host.example - - [23/Nov/2026:10:00:02 +0000] \"GET /local HTTP/1.0\" 404 0 \"-\" \"curl\" TCP_MISS:HIER_NONE\n"
+		       "1700000000.123 456 192.0.2.9 TCP_MISS/200 1 GET http://n.example/ - HIER_NONE/- -\n"
+		       "192.0.2.3 - - [32/Nov/2026:10:00:00 +0000] \"GET http://x.example/ HTTP/1.1\" 200 1 TCP_MISS:HIER_NONE\n"
+		       "192.0.2.3 - - [23/Nov/2026:10:00:00 +0000] \"GET http://x.example/ HTTP/1.1 200 1\n"),
+	      "1 2026-11-23T09:00:00+00:00\n"
+	      "  ip client 192.0.2.1\n"
+	      "  url url http://evil.example/a\n"
+	      "  domain url evil.example\n"
+	      "2 2026-11-23T10:30:01+00:00\n"
+	      "  ip client 192.0.2.2\n"
+	      "  domain url secure.example\n"
+	      "  url referer http://ref.example/p?q=\\\"x\\\"\n"
+	      "  domain referer ref.example\n"
+	      "3 2026-11-23T10:00:02+00:00\n"
+	      "  domain client host.example\n"
+	      "4 2023-11-14T22:13:20.123000+00:00\n"
+	      "  ip client 192.0.2.9\n"
+	      "  url url http://n.example/\n"
+	      "  domain url n.example\n");
+	assert_int_equal(last_stats.bad_lines, 2);
 }
 
 #define ZEEK_HEAD(path) \
@@ -558,7 +606,7 @@ static void test_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text),       cmocka_unit_test(test_dns),          cmocka_unit_test(test_squid),
+		cmocka_unit_test(test_text),       cmocka_unit_test(test_dns),          cmocka_unit_test(test_squid), cmocka_unit_test(test_squid_common), cmocka_unit_test(test_csv_multiline),
 		cmocka_unit_test(test_zeek),       cmocka_unit_test(test_jsonl),        cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_compressed), cmocka_unit_test(test_gzip_members), cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_long_lines), cmocka_unit_test(test_table),
