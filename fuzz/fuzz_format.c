@@ -46,7 +46,7 @@ static const struct ingest_format *format;
 static struct rcx_config *config;
 static char files_dir[256];
 static char map_path[FUZZ_CSV_MAPS][300];
-/* feodo-json numbers its records by array element, not by line (ingest_abusech.c) */
+/* feodo-json and stix number their records by array element, not by line (ingest_abusech.c, ingest_stix.c) */
 static bool records_not_lines;
 static bool verbose; /* RCX_FUZZ_VERBOSE set: print what the sink sees (to check seeds) */
 
@@ -158,7 +158,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			FUZZ_CHECK(fuzz_file_write(map_path[i], fuzz_csv_maps[i]), "cannot write %s", map_path[i]);
 		}
 	}
-	records_not_lines = !strcmp(RCX_FUZZ_FORMAT, "feodo-json");
+	records_not_lines = !strcmp(RCX_FUZZ_FORMAT, "feodo-json") || !strcmp(RCX_FUZZ_FORMAT, "stix");
 	verbose = getenv("RCX_FUZZ_VERBOSE") != NULL;
 	return 0;
 }

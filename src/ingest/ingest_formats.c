@@ -12,6 +12,7 @@ extern const struct ingest_format ingest_format_feodo_json;
 extern const struct ingest_format ingest_format_feodo_csv;
 extern const struct ingest_format ingest_format_urlhaus_csv;
 extern const struct ingest_format ingest_format_spamhaus_drop;
+extern const struct ingest_format ingest_format_stix;
 extern const struct ingest_format ingest_format_intelmq_jsonl;
 extern const struct ingest_format ingest_format_list_ip;
 extern const struct ingest_format ingest_format_list_domain;
@@ -26,6 +27,7 @@ static const struct ingest_format *const formats[] = {
 	&ingest_format_feodo_csv,
 	&ingest_format_urlhaus_csv,
 	&ingest_format_spamhaus_drop,
+	&ingest_format_stix,
 	&ingest_format_intelmq_jsonl,
 	&ingest_format_list_ip,
 	&ingest_format_list_domain,

@@ -1165,7 +1165,7 @@ static void test_detect(void **state)
 		{"; domains\nexample.com\nsub.example.net\n", "list-domain"},
 		{"http://example.com/a\nhttps://example.net/b c\n", "(none)"},
 		{"http://example.com/a\nhttps://www..example.net/b\n", "list-url"},
-		{"{\"type\": \"bundle\", \"id\": \"bundle--1\"}\n", "(none)"},
+		{"{\"type\": \"bundle\", \"id\": \"bundle--1\"}\n", "stix"},
 		{"just some words\n", "(none)"},
 	};
 	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
