@@ -21,6 +21,8 @@ bench: build
 	@bench/run.py
 	@bench/api_load.py
 	@bench/match_bench.py
+	@build/bench/pdq_bench
+	@build/bench/pdq_index_bench
 
 clean:
 	rm -rf build build-san var

@@ -4,7 +4,8 @@
 set -e
 PKGS="meson ninja-build pkg-config gcc clang libclang-rt-14-dev libjansson-dev libsqlite3-dev
  libsodium-dev libmaxminddb-dev libpsl-dev libidn2-dev zlib1g-dev libzstd-dev libcmocka-dev python3 sqlite3
- libmicrohttpd-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev chromium curl"
+ libmicrohttpd-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev chromium curl python3-jsonschema
+ libcurl4-openssl-dev"
 # Node.js and npm (browser tests): Debian's nodejs and npm, unless the commands are already there.
 # A NodeSource nodejs bundles npm and conflicts with Debian's npm package, so test the commands.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"

@@ -70,6 +70,7 @@ int cli_serve(struct cli *cli, int argc, char **argv)
 		return rcx_result_exit(RCX_ENOMEM);
 	app.log_error = serve_log_error;
 	app.node_name = rcx_config_get(cli->config, "serve", "node_name");
+	app.config = cli->config;
 	if (trust_audit_writer_start(cli->db_path, &app.audit) != RCX_OK) {
 		cli_error("serve", "cannot start the audit writer");
 		api_app_free(&app);
@@ -86,11 +87,18 @@ int cli_serve(struct cli *cli, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	struct cli_notify_loop *notify = NULL; /* sends queued e-mail when [smtp] is configured */
+	if (cli_notify_loop_start(cli, &notify) != RCX_OK) {
+		trust_audit_writer_stop(app.audit);
+		api_app_free(&app);
+		return rcx_result_exit(RCX_ECONFIG);
+	}
 	struct http_server *srv = NULL;
 	enum rcx_result r = http_server_start(&cfg, api_routes, api_routes_n, &hooks, &app, &srv);
 	if (r != RCX_OK) {
 		cli_error("serve", "cannot listen on %s: %s", cfg.listen ? cfg.listen : "127.0.0.1:8080",
 			  rcx_result_message(r));
+		cli_notify_loop_stop(notify);
 		trust_audit_writer_stop(app.audit);
 		api_app_free(&app);
 		return rcx_result_exit(r);
@@ -105,6 +113,7 @@ int cli_serve(struct cli *cli, int argc, char **argv)
 	if (!cli->quiet)
 		fprintf(stderr, "rcx serve: stopping (signal %d)\n", sig);
 	http_server_stop(srv);
+	cli_notify_loop_stop(notify);
 	trust_audit_writer_stop(app.audit); /* writes what is still queued */
 	api_app_free(&app);
 	return 0;

@@ -26,7 +26,12 @@ static const struct {
 	{"group", cli_group, "sharing groups: add, members, list"},
 	{"audit", cli_audit, "verify or list the audit log"},
 	{"match", cli_match, "match indicators against logs; match index build compiles an index"},
+	{"pdq", cli_pdq, "PDQ perceptual hashes of images (pdq hash IMAGE...)"},
+	{"export", cli_export, "export events as STIX 2.1, CSV or IntelMQ JSON lines (--format, --as)"},
+	{"import", cli_import, "import a file, its format detected (STIX 2.x bundles, feeds)"},
 	{"serve", cli_serve, "serve the REST API and the web UI (--listen ADDR:PORT)"},
+	{"incident", cli_incident, "report, list, show and handle incidents (add, list, show, status, ...)"},
+	{"notify", cli_notify, "e-mail notifications: list the outbox, send it over [smtp]"},
 };
 
 static void usage(FILE *f)
@@ -135,6 +140,7 @@ int main(int argc, char **argv)
 	} else {
 		cli.config = rcx_config_empty();
 	}
+	cli_notify_install(&cli);
 	int status = -1;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name)) {

@@ -20,6 +20,8 @@ enum rcx_dist {
 /* Kinds of labelled objects; the number is stored with recipient lists, so append only. */
 enum rcx_object_kind {
 	RCX_OBJECT_EVENT = 1,
+	RCX_OBJECT_INCIDENT = 2,
+	RCX_OBJECT_HASHLIST = 3,
 	RCX_OBJECT_KIND_MAX
 };
 

@@ -1,6 +1,6 @@
 /* The REST API: route table, authentication (API keys, session cookies with CSRF tokens), the
  * per-thread store, sessions, /me and the OpenAPI description. Handlers of data live in
- * http_api_events.c and http_api_admin.c. */
+ * http_api_events.c, http_api_admin.c and http_api_incidents*.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +360,25 @@ const struct http_route api_routes[] = {
 	{"DELETE", "/api/v1/apikeys/{id}", api_key_delete, 0},
 	{"GET", "/api/v1/audit", api_audit_list, 0},
 	{"GET", "/api/v1/audit/verify", api_audit_verify, 0},
+	{"GET", "/api/v1/incidents", api_incidents_list, 0},
+	{"POST", "/api/v1/incidents", api_incidents_create, 0},
+	{"GET", "/api/v1/incidents/count", api_incidents_count, 0},
+	{"GET", "/api/v1/incidents/overdue", api_incidents_overdue, 0},
+	{"GET", "/api/v1/incidents/figures", api_incidents_figures, 0},
+	{"GET", "/api/v1/incidents/figures/quarterly", api_incidents_quarterly, 0},
+	{"GET", "/api/v1/incidents/{id}", api_incident_get, 0},
+	{"POST", "/api/v1/incidents/{id}/status", api_incident_status, 0},
+	{"POST", "/api/v1/incidents/{id}/assign", api_incident_assign, 0},
+	{"POST", "/api/v1/incidents/{id}/notes", api_incident_note, 0},
+	{"POST", "/api/v1/incidents/{id}/stages", api_incident_stage, 0},
+	{"POST", "/api/v1/incidents/{id}/request", api_incident_request, 0},
+	{"POST", "/api/v1/incidents/{id}/merge", api_incident_merge, 0},
+	{"POST", "/api/v1/incidents/{id}/disclose", api_incident_disclose, 0},
+	{"POST", "/api/v1/incidents/{id}/events", api_incident_link, 0},
+	{"GET", "/api/v1/public/challenge", api_public_challenge, API_PUBLIC},
+	{"POST", "/api/v1/public/reports", api_public_report, API_PUBLIC},
+	{"GET", "/api/v1/public/reports/{receipt}", api_public_receipt, API_PUBLIC},
+	{"POST", "/api/v1/public/reports/{receipt}/info", api_public_info, API_PUBLIC},
 };
 const size_t api_routes_n = sizeof(api_routes) / sizeof(api_routes[0]);
 

@@ -20,6 +20,7 @@ struct api_app {
 	pthread_key_t store_key; /* the thread's store handle, closed when the thread ends */
 	void (*log_error)(const char *msg); /* where store failures are reported; may be NULL */
 	struct trust_audit_writer *audit;   /* the batched audit writer; NULL = write synchronously */
+	struct rcx_config *config;          /* the configuration ([incident] keys); NULL = defaults */
 };
 
 extern const struct http_route api_routes[];

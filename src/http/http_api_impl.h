@@ -65,3 +65,32 @@ enum rcx_result api_key_add(struct http_request *req);
 enum rcx_result api_key_delete(struct http_request *req);
 enum rcx_result api_audit_list(struct http_request *req);
 enum rcx_result api_audit_verify(struct http_request *req);
+
+/* Incidents (http_api_incidents.c: members; http_api_incidents_public.c: reporters without an
+ * account). */
+struct incident_deadline_config;
+/* The deadline durations for an incident owned by owner (its country, else the incident's first
+ * country), from the server's configuration; answers 500 and returns false when they do not read. */
+bool api_incident_deadlines(struct http_request *req, struct store *s, int64_t owner, const char *countries,
+			    struct incident_deadline_config *ret_dl);
+/* An ISO-8601 time, or null for 0. */
+json_t *api_time_json(int64_t us);
+enum rcx_result api_incidents_create(struct http_request *req);
+enum rcx_result api_incidents_list(struct http_request *req);
+enum rcx_result api_incidents_count(struct http_request *req);
+enum rcx_result api_incidents_overdue(struct http_request *req);
+enum rcx_result api_incident_get(struct http_request *req);
+enum rcx_result api_incident_status(struct http_request *req);
+enum rcx_result api_incident_assign(struct http_request *req);
+enum rcx_result api_incident_note(struct http_request *req);
+enum rcx_result api_incident_stage(struct http_request *req);
+enum rcx_result api_incident_request(struct http_request *req);
+enum rcx_result api_incident_merge(struct http_request *req);
+enum rcx_result api_incident_disclose(struct http_request *req);
+enum rcx_result api_incident_link(struct http_request *req);
+enum rcx_result api_incidents_figures(struct http_request *req);
+enum rcx_result api_incidents_quarterly(struct http_request *req);
+enum rcx_result api_public_challenge(struct http_request *req);
+enum rcx_result api_public_report(struct http_request *req);
+enum rcx_result api_public_receipt(struct http_request *req);
+enum rcx_result api_public_info(struct http_request *req);

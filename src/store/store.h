@@ -15,6 +15,9 @@
 #include "core/strbuf.h"
 
 struct store; /* implementation-private; starts with a const struct store_ops * */
+struct store_incident_ops; /* store_incident.h */
+struct store_outbox_ops; /* store_outbox.h */
+struct store_hashlist_ops; /* store_hashlist.h */
 
 enum store_put_status {
 	STORE_PUT_NEW,       /* stored as a new event */
@@ -246,6 +249,12 @@ struct store_ops {
 	/* Entries with seq > after_seq in the order they are stored (rowid order, not seq), at most
 	 * limit (0 = all): so a verifier sees reordering. */
 	enum rcx_result (*audit_list)(struct store *s, int64_t after_seq, uint64_t limit, store_audit_cb cb, void *ctx);
+	/* Incidents (store_incident.h). */
+	const struct store_incident_ops *incident;
+	/* Queued e-mail notifications (store_outbox.h). */
+	const struct store_outbox_ops *outbox;
+	/* PDQ hash lists and their entries (store_hashlist.h). */
+	const struct store_hashlist_ops *hashlist;
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -25,6 +25,9 @@
 #include "core/strbuf.h"
 #include "core/time.h"
 #include "store/store_impl.h"
+#include "store/store_incident.h"
+#include "store/store_outbox.h"
+#include "store/store_hashlist.h"
 
 #define MEM_HEADS_MIN 1024u
 
@@ -272,6 +275,9 @@ static void truncate_all(struct store_mem *s, bool all)
 	TRUNCATE(member, member_free);
 	TRUNCATE(audit, mem_audit_free);
 #undef TRUNCATE
+	mem_incident_truncate(s, all);
+	mem_outbox_truncate(s, all);
+	mem_hashlist_truncate(s, all);
 }
 
 static void mem_close(struct store *st)
@@ -334,6 +340,9 @@ static enum rcx_result mem_begin(struct store *st)
 	s->mark_group = s->n_group;
 	s->mark_member = s->n_member;
 	s->mark_audit = s->n_audit;
+	mem_incident_mark(s);
+	mem_outbox_mark(s);
+	mem_hashlist_mark(s);
 	return RCX_OK;
 }
 
@@ -723,4 +732,7 @@ const struct store_ops store_mem_ops = {
 	.audit_last = mem_audit_last,
 	.audit_append = mem_audit_append,
 	.audit_list = mem_audit_list,
+	.incident = &store_mem_incident_ops,
+	.outbox = &store_mem_outbox_ops,
+	.hashlist = &store_mem_hashlist_ops,
 };

@@ -11,6 +11,10 @@
 #include "core/strbuf.h"
 #include "store/store.h"
 
+struct mem_incident_tables;
+struct mem_outbox_table;
+struct mem_hashlist_tables;
+
 /* An event's label; ids holds the recipient organisations, then the recipient users (malloc). */
 struct mem_label {
 	int64_t owner, creator, group;
@@ -132,6 +136,9 @@ struct store_mem {
 	struct rcx_strbuf body;     /* event_put's JSON text, reused */
 	struct rcx_strbuf scratch;  /* a lowercased e-mail address */
 	size_t org_hit;             /* index + 1 of the organisation event_put found last */
+	struct mem_incident_tables *inc; /* incidents (store_mem_incident.c); NULL until the first */
+	struct mem_outbox_table *outbox; /* queued notifications (store_mem_outbox.c); NULL until the first */
+	struct mem_hashlist_tables *hl; /* hash lists (store_mem_hashlist.c); NULL until the first */
 };
 
 static inline struct store_mem *mem(struct store *s)
@@ -159,6 +166,23 @@ void mem_apikey_free(struct mem_apikey *k);
 void mem_session_free(struct mem_session *x);
 void mem_group_free(struct mem_group *g);
 void mem_audit_free(struct store_audit *a);
+
+/* ---- incidents (store_mem_incident.c): append-only tables, rolled back by truncation ---- */
+
+/* Remembers the lengths of the incident tables (store_begin). */
+void mem_incident_mark(struct store_mem *s);
+/* Cuts the incident tables back to the remembered lengths, or frees them all. */
+void mem_incident_truncate(struct store_mem *s, bool all);
+
+/* ---- the outbox (store_mem_outbox.c): append-only versions, rolled back by truncation ---- */
+
+void mem_outbox_mark(struct store_mem *s);
+void mem_outbox_truncate(struct store_mem *s, bool all);
+
+/* ---- hash lists (store_mem_hashlist.c): append-only tables, rolled back by truncation ---- */
+
+void mem_hashlist_mark(struct store_mem *s);
+void mem_hashlist_truncate(struct store_mem *s, bool all);
 
 /* ---- names → ids (store_mem_trust.c) ---- */
 

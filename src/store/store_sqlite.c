@@ -65,6 +65,9 @@
 #include "core/strbuf.h"
 #include "core/time.h"
 #include "store/store_impl.h"
+#include "store/store_incident.h"
+#include "store/store_outbox.h"
+#include "store/store_hashlist.h"
 
 #define SQ_BUSY_TIMEOUT_MS 5000
 /* Page cache per handle (negative = KiB for PRAGMA cache_size): ingest dedup probes random ident
@@ -928,4 +931,7 @@ const struct store_ops store_sqlite_ops = {
 	.audit_last = sq_audit_last,
 	.audit_append = sq_audit_append,
 	.audit_list = sq_audit_list,
+	.incident = &store_sqlite_incident_ops,
+	.outbox = &store_sqlite_outbox_ops,
+	.hashlist = &store_sqlite_hashlist_ops,
 };

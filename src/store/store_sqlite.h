@@ -200,6 +200,15 @@ enum rcx_result sq_group_id_of(struct store_sqlite *s, const char *name, int64_t
 /* Forgets every cached name (after this handle added one, or rolled back). */
 void sq_names_clear(struct store_sqlite *s);
 
+/* ---- named recipients of any labelled object (store_sqlite_sharing.c) ---- */
+
+/* Sets l's recipient lists from the rows of (kind, id), in the handle's ids buffer. */
+enum rcx_result sq_label_recipients(struct store_sqlite *s, enum rcx_object_kind kind, int64_t id,
+				    struct rcx_label *l);
+/* Inserts recipient rows of (kind, id), checking each organisation (or user) exists. */
+enum rcx_result sq_recipients_put(struct store_sqlite *s, enum rcx_object_kind kind, int64_t id, const int64_t *ids,
+				  size_t n, bool users);
+
 /* ---- operations of store_sqlite_accounts.c and store_sqlite_sharing.c (see store.h) ---- */
 
 enum rcx_result sq_org_add(struct store *st, const struct store_org *org, int64_t *ret_id);

@@ -273,7 +273,6 @@ enum rcx_result sq_event_label_get(struct store *st, int64_t id, struct rcx_labe
 	struct store_sqlite *s = sq(st);
 	sqlite3_stmt *q = s->sstmt[SQS_LABEL_GET];
 	struct rcx_label l = {0};
-	int rc = SQLITE_DONE;
 
 	if (!ret_label)
 		return RCX_EINVAL;
@@ -292,40 +291,52 @@ enum rcx_result sq_event_label_get(struct store *st, int64_t id, struct rcx_labe
 	l.group = sqlite3_column_int64(q, 4);
 	sqlite3_reset(q);
 
+	r = sq_label_recipients(s, RCX_OBJECT_EVENT, id, &l);
+	if (r != RCX_OK)
+		return r;
+	*ret_label = l;
+	return RCX_OK;
+}
+
+enum rcx_result sq_label_recipients(struct store_sqlite *s, enum rcx_object_kind kind, int64_t id,
+				    struct rcx_label *l)
+{
+	enum rcx_result r = RCX_OK;
+	int rc;
 	/* rows come users first (org_id 0), then organisations: one buffer, two runs */
-	q = s->sstmt[SQS_LABEL_RECIPIENTS];
-	sqlite3_bind_int(q, 1, RCX_OBJECT_EVENT);
+	sqlite3_stmt *q = s->sstmt[SQS_LABEL_RECIPIENTS];
+	sqlite3_bind_int(q, 1, (int)kind);
 	sqlite3_bind_int64(q, 2, id);
-	size_t n = 0;
+	size_t n = 0, n_users = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int64_t org = sqlite3_column_int64(q, 0), user = sqlite3_column_int64(q, 1);
 		if ((r = sq_ids_reserve(s, n + 1)) != RCX_OK)
 			break;
 		s->ids[n++] = org ? org : user;
 		if (!org)
-			l.n_users++;
+			n_users++;
 	}
 	sqlite3_reset(q);
 	if (r == RCX_OK && rc != SQLITE_DONE)
 		r = sq_result(rc);
 	if (r != RCX_OK)
 		return r;
-	l.n_orgs = n - l.n_users;
-	l.users = l.n_users ? s->ids : NULL;
-	l.orgs = l.n_orgs ? s->ids + l.n_users : NULL;
-	*ret_label = l;
+	l->n_users = n_users;
+	l->n_orgs = n - n_users;
+	l->users = l->n_users ? s->ids : NULL;
+	l->orgs = l->n_orgs ? s->ids + l->n_users : NULL;
 	return RCX_OK;
 }
 
-/* Inserts the recipient rows of object id, checking each id exists in its table. */
-static enum rcx_result recipients_put(struct store_sqlite *s, int64_t id, const int64_t *ids, size_t n, bool users)
+enum rcx_result sq_recipients_put(struct store_sqlite *s, enum rcx_object_kind kind, int64_t id, const int64_t *ids,
+				  size_t n, bool users)
 {
 	sqlite3_stmt *q = s->sstmt[SQS_RECIPIENT_INSERT];
 	for (size_t i = 0; i < n; i++) {
 		enum rcx_result r = sq_exists(users ? s->astmt[SQA_USER_EXISTS] : s->astmt[SQA_ORG_EXISTS], ids[i]);
 		if (r != RCX_OK)
 			return r;
-		sqlite3_bind_int(q, 1, RCX_OBJECT_EVENT);
+		sqlite3_bind_int(q, 1, (int)kind);
 		sqlite3_bind_int64(q, 2, id);
 		sqlite3_bind_int64(q, 3, users ? 0 : ids[i]);
 		sqlite3_bind_int64(q, 4, users ? ids[i] : 0);
@@ -375,9 +386,9 @@ enum rcx_result sq_event_label_set(struct store *st, int64_t id, const struct rc
 		r = sq_step_done(q);
 	}
 	if (r == RCX_OK)
-		r = recipients_put(s, id, orgs, n_orgs, false);
+		r = sq_recipients_put(s, RCX_OBJECT_EVENT, id, orgs, n_orgs, false);
 	if (r == RCX_OK)
-		r = recipients_put(s, id, users, n_users, true);
+		r = sq_recipients_put(s, RCX_OBJECT_EVENT, id, users, n_users, true);
 	free(orgs);
 	return sq_atomic_end(s, own, r);
 }

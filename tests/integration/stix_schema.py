@@ -29,10 +29,16 @@ if not CORPUS or not os.path.isdir(os.path.join(CORPUS, 'stix2-json-schemas', 's
     sys.exit(77)
 try:
     import jsonschema
+except ImportError:
+    print('skip: Python jsonschema is not installed')
+    sys.exit(77)
+try:  # jsonschema >= 4.18 resolves $refs through referencing; Debian 12's 4.10 through RefResolver
     import referencing
     import referencing.jsonschema
 except ImportError:
-    print('skip: Python jsonschema (with referencing) is not installed')
+    referencing = None
+if not hasattr(jsonschema, 'Draft202012Validator'):
+    print('skip: this jsonschema has no draft 2020-12 validator')
     sys.exit(77)
 
 RCX = os.path.abspath(sys.argv[1])
@@ -72,13 +78,16 @@ def rcx(*args, stdin=None, check=True, env=ENV):
 
 
 # ---- the schemas, by $id, and one validator per STIX type ----
-resources = []
+SCHEMAS = {}
 for path in glob.glob(os.path.join(CORPUS, 'stix2-json-schemas', 'schemas', '**', '*.json'), recursive=True):
     with open(path) as f:
         s = json.load(f)
-    resources.append((s['$id'], referencing.Resource.from_contents(
-        s, default_specification=referencing.jsonschema.DRAFT202012)))
-REGISTRY = referencing.Registry().with_resources(resources)
+    SCHEMAS[s['$id']] = s
+REGISTRY = None
+if referencing:
+    REGISTRY = referencing.Registry().with_resources(
+        (i, referencing.Resource.from_contents(s, default_specification=referencing.jsonschema.DRAFT202012))
+        for i, s in SCHEMAS.items())
 BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/'
 SCHEMA_OF = {'marking-definition': 'common/marking-definition.json', 'bundle': 'common/bundle.json',
              'identity': 'sdos/identity.json', 'indicator': 'sdos/indicator.json',
@@ -91,8 +100,12 @@ VALIDATORS = {}
 
 def validator(t):
     if t not in VALIDATORS:
-        schema = REGISTRY.contents(BASE + SCHEMA_OF[t])
-        VALIDATORS[t] = jsonschema.Draft202012Validator(schema, registry=REGISTRY)
+        schema = SCHEMAS[BASE + SCHEMA_OF[t]]
+        if REGISTRY is not None:
+            VALIDATORS[t] = jsonschema.Draft202012Validator(schema, registry=REGISTRY)
+        else:  # every schema preloaded by its $id: nothing is fetched
+            resolver = jsonschema.RefResolver(schema['$id'], schema, store=dict(SCHEMAS))
+            VALIDATORS[t] = jsonschema.Draft202012Validator(schema, resolver=resolver)
     return VALIDATORS[t]
 
 
