@@ -14,95 +14,19 @@
 #include "core/time.h"
 #include "incident/incident_deadline.h"
 #include "incident/incident_pseudonym.h"
+#include "incident/incident_view.h"
 #include "incident/incident_workflow.h"
 #include "store/store_incident.h"
 
 #define CMD CLI_INCIDENT_CMD
 
-static json_t *json_time(int64_t us)
+/* The names of inc for the viewer of the command (--as), with the federation key of the config. */
+static void names_resolve(struct cli *cli, struct store *s, const struct cli_incident_who *w,
+			  const struct store_incident *inc, struct incident_view_names *n)
 {
-	char t[RCX_TIME_BUF];
-	if (!us)
-		return json_null();
-	rcx_time_format(us, t);
-	return json_string(t);
-}
-
-static json_t *json_str(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-/* Names the JSON of an incident needs, looked up before the row is read (a lookup may reuse the
- * memory a "ret_" row lives in). */
-struct names {
-	char owner[256], affected[256], assignee[256], pseudonym[INCIDENT_PSEUDONYM_BUF];
-	bool withheld; /* the viewer sees the pseudonym instead of the affected party */
-};
-
-static void names_resolve(struct cli *cli, struct store *s, const struct cli_incident_who *w, int64_t owner, int64_t affected,
-			  const char *affected_name, bool disclosed, int64_t assignee, struct names *n)
-{
-	struct store_org o;
-	struct store_user u;
-	memset(n, 0, sizeof(*n));
-	snprintf(n->affected, sizeof(n->affected), "%s", affected_name ? affected_name : "");
-	if (owner && store_org_get_id(s, owner, &o) == RCX_OK)
-		snprintf(n->owner, sizeof(n->owner), "%s", o.name);
-	if (affected && store_org_get_id(s, affected, &o) == RCX_OK)
-		snprintf(n->affected, sizeof(n->affected), "%s", o.name);
-	if (assignee && store_user_get_id(s, assignee, &u) == RCX_OK)
-		snprintf(n->assignee, sizeof(n->assignee), "%s", u.email);
-	n->withheld = w->set && w->viewer.org != owner && !disclosed && n->affected[0];
 	struct incident_pseudonym_key key;
-	if (n->affected[0] && incident_pseudonym_key_load(cli->config, &key, NULL) == RCX_OK)
-		(void)incident_pseudonym_make(&key, n->affected, n->pseudonym);
-}
-
-static json_t *incident_json(const struct store_incident *inc, const struct names *n)
-{
-	json_t *j = json_object(), *countries = json_array();
-	json_object_set_new(j, "id", json_integer(inc->id));
-	json_object_set_new(j, "receipt", json_string(inc->receipt));
-	json_object_set_new(j, "title", json_string(inc->title));
-	json_object_set_new(j, "status", json_string(inc->status));
-	json_object_set_new(j, "status_reason", json_str(inc->status_reason));
-	json_object_set_new(j, "severity", json_str(inc->severity));
-	for (const char *p = inc->countries; p && *p;) {
-		const char *comma = strchr(p, ',');
-		json_array_append_new(countries, json_stringn(p, comma ? (size_t)(comma - p) : strlen(p)));
-		p = comma ? comma + 1 : NULL;
-	}
-	json_object_set_new(j, "countries", countries);
-	json_object_set_new(j, "sector", json_str(inc->sector));
-	json_object_set_new(j, "subsector", json_str(inc->subsector));
-	json_object_set_new(j, "classification", json_str(inc->rsit));
-	json_object_set_new(j, "owner", n->owner[0] ? json_string(n->owner) : json_null());
-	if (n->withheld) {
-		json_object_set_new(j, "affected", json_null());
-		json_object_set_new(j, "victim", n->pseudonym[0] ? json_string(n->pseudonym) : json_string("withheld"));
-	} else {
-		json_object_set_new(j, "affected", n->affected[0] ? json_string(n->affected) : json_null());
-		json_object_set_new(j, "victim", n->pseudonym[0] ? json_string(n->pseudonym) : json_null());
-	}
-	json_object_set_new(j, "victim_disclosed", json_boolean(inc->victim_disclosed));
-	json_object_set_new(j, "assignee", n->assignee[0] ? json_string(n->assignee) : json_null());
-	json_object_set_new(j, "aware_at", json_time(inc->aware_us));
-	json_object_set_new(j, "cross_border", json_boolean(inc->cross_border));
-	if (inc->loss_amount >= 0 && inc->loss_currency) {
-		json_t *loss = json_object();
-		json_object_set_new(loss, "amount", json_integer(inc->loss_amount));
-		json_object_set_new(loss, "currency", json_string(inc->loss_currency));
-		json_object_set_new(j, "loss", loss);
-	} else {
-		json_object_set_new(j, "loss", json_null());
-	}
-	json_object_set_new(j, "merged_into", inc->merged_into ? json_integer(inc->merged_into) : json_null());
-	json_object_set_new(j, "tlp", json_string(rcx_tlp_name(inc->label.tlp)));
-	json_object_set_new(j, "distribution", json_string(rcx_dist_name(inc->label.dist)));
-	json_object_set_new(j, "created", json_time(inc->created_us));
-	json_object_set_new(j, "updated", json_time(inc->updated_us));
-	return j;
+	bool have_key = incident_pseudonym_key_load(cli->config, &key, NULL) == RCX_OK;
+	incident_view_names(s, inc, w->set, w->viewer.org, have_key ? &key : NULL, n);
 }
 
 /* ---- list, overdue ---- */
@@ -129,8 +53,8 @@ static enum rcx_result stage_add(void *ctx, const struct store_incident_stage *s
 		return RCX_OK;
 	json_t *j = json_object();
 	json_object_set_new(j, "stage", json_string(st->stage));
-	json_object_set_new(j, "due", json_time(st->due_us));
-	json_object_set_new(j, "submitted", json_time(st->submitted_us));
+	json_object_set_new(j, "due", incident_view_time(st->due_us));
+	json_object_set_new(j, "submitted", incident_view_time(st->submitted_us));
 	json_object_set_new(j, "state", json_string(incident_stage_state_name(state)));
 	json_array_append_new(l->arr, j);
 	return RCX_OK;
@@ -139,10 +63,9 @@ static enum rcx_result stage_add(void *ctx, const struct store_incident_stage *s
 static enum rcx_result print_incident(void *ctx, const struct store_incident *inc)
 {
 	struct lister *l = ctx;
-	struct names n;
-	names_resolve(l->cli, l->s, l->w, inc->label.owner_org, inc->affected_org, inc->affected_name,
-		      inc->victim_disclosed, inc->assignee, &n);
-	json_t *j = incident_json(inc, &n);
+	struct incident_view_names n;
+	names_resolve(l->cli, l->s, l->w, inc, &n);
+	json_t *j = incident_view_json(inc, &n);
 	if (l->stages) {
 		struct stage_list sl = {json_array(), l->now, true};
 		enum rcx_result r = store_incident_stages(l->s, inc->id, l->w->set ? &l->w->vis : NULL, stage_add, &sl);
@@ -244,7 +167,7 @@ static enum rcx_result entry_add_json(void *ctx, const struct store_incident_ent
 	json_t *j = json_object();
 	json_object_set_new(j, "id", json_integer(e->id));
 	json_object_set_new(j, "incident", json_integer(e->incident));
-	json_object_set_new(j, "time", json_time(e->time_us));
+	json_object_set_new(j, "time", incident_view_time(e->time_us));
 	json_object_set_new(j, "kind", json_string(e->kind));
 	json_object_set_new(j, "author", e->author ? json_integer(e->author) : json_null());
 	json_object_set_new(j, "text", json_string(e->text));
@@ -295,22 +218,21 @@ int cli_incident_show(struct cli *cli, int argc, char **argv)
 		return rcx_result_exit(RCX_ESTORE);
 	struct cli_incident_who w;
 	struct store_incident inc;
-	struct names n;
+	struct incident_view_names n;
 	enum rcx_result r = cli_incident_who_resolve(s, as, &w);
 	const struct store_visibility *vis = w.set ? &w.vis : NULL;
 	if (r == RCX_OK)
 		r = store_incident_get(s, id, vis, &inc);
 	if (r == RCX_OK) {
-		names_resolve(cli, s, &w, inc.label.owner_org, inc.affected_org, inc.affected_name, inc.victim_disclosed,
-			      inc.assignee, &n);
+		names_resolve(cli, s, &w, &inc, &n);
 		r = store_incident_get(s, id, vis, &inc); /* the lookups reused the row's memory */
 	}
 	json_t *j = NULL;
 	if (r == RCX_OK) {
-		j = incident_json(&inc, &n);
-		json_object_set_new(j, "description", json_str(inc.description));
+		j = incident_view_json(&inc, &n);
+		json_object_set_new(j, "description", incident_view_string(inc.description));
 		if (!n.withheld)
-			json_object_set_new(j, "reporter_contact", json_str(inc.reporter_contact));
+			json_object_set_new(j, "reporter_contact", incident_view_string(inc.reporter_contact));
 		json_t *timeline = json_array(), *obs = json_array(), *events = json_array();
 		struct stage_list sl = {json_array(), rcx_time_now(), false};
 		r = store_incident_entries(s, id, vis, entry_add_json, timeline);
@@ -358,8 +280,8 @@ int cli_incident_receipt(struct cli *cli, int argc, char **argv)
 		json_object_set_new(j, "receipt", json_string(inc.receipt));
 		json_object_set_new(j, "title", json_string(inc.title));
 		json_object_set_new(j, "status", json_string(inc.status));
-		json_object_set_new(j, "created", json_time(inc.created_us));
-		json_object_set_new(j, "updated", json_time(inc.updated_us));
+		json_object_set_new(j, "created", incident_view_time(inc.created_us));
+		json_object_set_new(j, "updated", incident_view_time(inc.updated_us));
 		cli_incident_json_print(j);
 	} else if (r == RCX_ENOTFOUND) {
 		cli_error(CMD, "no report with that receipt code");

@@ -31,16 +31,7 @@
 
 json_t *api_time_json(int64_t us)
 {
-	char t[RCX_TIME_BUF];
-	if (!us)
-		return json_null();
-	rcx_time_format(us, t);
-	return json_string(t);
-}
-
-static json_t *str_json(const char *s)
-{
-	return s ? json_string(s) : json_null();
+	return incident_view_time(us);
 }
 
 bool api_incident_deadlines(struct http_request *req, struct store *s, int64_t owner, const char *countries,
@@ -87,68 +78,9 @@ static const struct incident_pseudonym_key *pseudonym_key(struct http_request *r
 }
 
 void api_incident_names(struct http_request *req, struct store *s, const struct store_incident *inc,
-			struct api_incident_names *n)
+			struct incident_view_names *n)
 {
-	const struct trust_viewer *v = &api_auth(req)->p.viewer;
-	int64_t owner = inc->label.owner_org, affected = inc->affected_org, assignee = inc->assignee;
-	bool disclosed = inc->victim_disclosed;
-	struct store_org o;
-	struct store_user u;
-	memset(n, 0, sizeof(*n));
-	snprintf(n->affected, sizeof(n->affected), "%s", inc->affected_name ? inc->affected_name : "");
-	if (owner && store_org_get_id(s, owner, &o) == RCX_OK)
-		snprintf(n->owner, sizeof(n->owner), "%s", o.name);
-	if (affected && store_org_get_id(s, affected, &o) == RCX_OK)
-		snprintf(n->affected, sizeof(n->affected), "%s", o.name);
-	if (assignee && store_user_get_id(s, assignee, &u) == RCX_OK)
-		snprintf(n->assignee, sizeof(n->assignee), "%s", u.email);
-	n->withheld = v->org != owner && !disclosed && n->affected[0];
-	const struct incident_pseudonym_key *key = pseudonym_key(req);
-	if (n->affected[0] && key)
-		(void)incident_pseudonym_make(key, n->affected, n->pseudonym);
-}
-
-json_t *api_incident_json(const struct store_incident *inc, const struct api_incident_names *n)
-{
-	json_t *j = json_object(), *countries = json_array();
-	json_object_set_new(j, "id", json_integer(inc->id));
-	json_object_set_new(j, "receipt", json_string(inc->receipt));
-	json_object_set_new(j, "title", json_string(inc->title));
-	json_object_set_new(j, "status", json_string(inc->status));
-	json_object_set_new(j, "status_reason", str_json(inc->status_reason));
-	json_object_set_new(j, "severity", str_json(inc->severity));
-	for (const char *p = inc->countries; p && *p;) {
-		const char *comma = strchr(p, ',');
-		json_array_append_new(countries, json_stringn(p, comma ? (size_t)(comma - p) : strlen(p)));
-		p = comma ? comma + 1 : NULL;
-	}
-	json_object_set_new(j, "countries", countries);
-	json_object_set_new(j, "sector", str_json(inc->sector));
-	json_object_set_new(j, "subsector", str_json(inc->subsector));
-	json_object_set_new(j, "classification", str_json(inc->rsit));
-	json_object_set_new(j, "owner", n->owner[0] ? json_string(n->owner) : json_null());
-	if (n->withheld) {
-		json_object_set_new(j, "affected", json_null());
-		json_object_set_new(j, "victim", json_string(n->pseudonym[0] ? n->pseudonym : "withheld"));
-	} else {
-		json_object_set_new(j, "affected", n->affected[0] ? json_string(n->affected) : json_null());
-		json_object_set_new(j, "victim", n->pseudonym[0] ? json_string(n->pseudonym) : json_null());
-	}
-	json_object_set_new(j, "victim_disclosed", json_boolean(inc->victim_disclosed));
-	json_object_set_new(j, "assignee", n->assignee[0] ? json_string(n->assignee) : json_null());
-	json_object_set_new(j, "aware_at", api_time_json(inc->aware_us));
-	json_object_set_new(j, "cross_border", json_boolean(inc->cross_border));
-	if (inc->loss_amount >= 0 && inc->loss_currency)
-		json_object_set_new(j, "loss", json_pack("{s:I, s:s}", "amount", (json_int_t)inc->loss_amount, "currency",
-							 inc->loss_currency));
-	else
-		json_object_set_new(j, "loss", json_null());
-	json_object_set_new(j, "merged_into", inc->merged_into ? json_integer(inc->merged_into) : json_null());
-	json_object_set_new(j, "tlp", json_string(rcx_tlp_name(inc->label.tlp)));
-	json_object_set_new(j, "distribution", json_string(rcx_dist_name(inc->label.dist)));
-	json_object_set_new(j, "created", api_time_json(inc->created_us));
-	json_object_set_new(j, "updated", api_time_json(inc->updated_us));
-	return j;
+	incident_view_names(s, inc, true, api_auth(req)->p.viewer.org, pseudonym_key(req), n);
 }
 
 void api_incident_audit_read(struct http_request *req, const int64_t *ids, size_t n, uint64_t count)
@@ -223,17 +155,17 @@ enum rcx_result api_incident_render(struct http_request *req, struct store *s, i
 				    const struct store_visibility *vis, json_t **ret)
 {
 	struct store_incident inc;
-	struct api_incident_names n;
+	struct incident_view_names n;
 	enum rcx_result r = store_incident_get(s, id, vis, &inc);
 	if (r != RCX_OK)
 		return r;
 	api_incident_names(req, s, &inc, &n);
 	if ((r = store_incident_get(s, id, vis, &inc)) != RCX_OK) /* the lookups reused the row's memory */
 		return r;
-	json_t *j = api_incident_json(&inc, &n);
-	json_object_set_new(j, "description", str_json(inc.description));
+	json_t *j = incident_view_json(&inc, &n);
+	json_object_set_new(j, "description", incident_view_string(inc.description));
 	if (!n.withheld)
-		json_object_set_new(j, "reporter_contact", str_json(inc.reporter_contact));
+		json_object_set_new(j, "reporter_contact", incident_view_string(inc.reporter_contact));
 	json_t *timeline = json_array(), *obs = json_array(), *events = json_array();
 	struct stage_list sl = {json_array(), rcx_time_now(), false};
 	struct event_ids *ev = rcx_arena_calloc(&req->arena, 1, sizeof(*ev));
@@ -362,9 +294,9 @@ static enum rcx_result list_one(void *ctx, const struct store_incident *inc)
 		l->more = true;
 		return RCX_OK;
 	}
-	struct api_incident_names n;
+	struct incident_view_names n;
 	api_incident_names(l->req, l->s, inc, &n);
-	json_t *j = api_incident_json(inc, &n);
+	json_t *j = incident_view_json(inc, &n);
 	if (l->stages) {
 		struct stage_list sl = {json_array(), l->now, true};
 		enum rcx_result r = store_incident_stages(l->s, inc->id, l->vis, stage_json, &sl);

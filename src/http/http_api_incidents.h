@@ -6,21 +6,13 @@
 
 #include "http/http_api_impl.h"
 #include "incident/incident_pseudonym.h"
+#include "incident/incident_view.h"
 #include "store/store_incident.h"
 
-/* Names an incident's JSON needs, looked up before a "ret_" row is read again (a lookup may reuse
- * the memory the row lives in). */
-struct api_incident_names {
-	char owner[256], affected[256], assignee[256], pseudonym[INCIDENT_PSEUDONYM_BUF];
-	bool withheld; /* the caller sees the pseudonym instead of the affected party */
-};
-
-/* Resolves the names of inc for the caller: the victim is withheld outside the owning
- * organisation unless the owner disclosed it. */
+/* Resolves the names of inc for the caller (incident_view_names with the caller's organisation and
+ * the server's federation key). */
 void api_incident_names(struct http_request *req, struct store *s, const struct store_incident *inc,
-			struct api_incident_names *n);
-/* The summary JSON of an incident (the fields of a list row). */
-json_t *api_incident_json(const struct store_incident *inc, const struct api_incident_names *n);
+			struct incident_view_names *n);
 /* The whole incident as the caller (vis) sees it: summary, description, timeline, observables,
  * stages and the linked events the caller may see. RCX_ENOTFOUND when invisible. */
 enum rcx_result api_incident_render(struct http_request *req, struct store *s, int64_t id,
