@@ -528,13 +528,8 @@ static enum rcx_result filter_sql(unsigned mask, bool count, const struct store_
 	for (size_t i = 0; i < sizeof(filter_terms) / sizeof(filter_terms[0]) && r == RCX_OK; i++)
 		if (mask & filter_terms[i].bit)
 			r = rcx_strbuf_puts(b, filter_terms[i].sql);
-	if (r == RCX_OK && vis) {
-		r = rcx_strbuf_puts(b, " AND (");
-		if (r == RCX_OK)
-			r = vis->sql_where(vis->viewer, &event_label_columns, b);
-		if (r == RCX_OK)
-			r = rcx_strbuf_putc(b, ')');
-	}
+	if (r == RCX_OK)
+		r = sq_where_visible(&event_label_columns, vis, b);
 	if (r == RCX_OK && !count)
 		r = rcx_strbuf_puts(b, " ORDER BY events.id");
 	if (r == RCX_OK && (mask & FLT_LIMIT))
@@ -671,6 +666,67 @@ static enum rcx_dist column_dist(sqlite3_stmt *q, int i)
 {
 	int d = sqlite3_column_int(q, i);
 	return d >= 0 && d < RCX_DIST_MAX ? (enum rcx_dist)d : RCX_DIST_ORG;
+}
+
+void sq_col_label(sqlite3_stmt *q, int first, struct rcx_label *ret_label)
+{
+	ret_label->owner_org = sqlite3_column_int64(q, first);
+	ret_label->creator = sqlite3_column_int64(q, first + 1);
+	ret_label->tlp = column_tlp(q, first + 2);
+	ret_label->dist = column_dist(q, first + 3);
+	ret_label->group = sqlite3_column_int64(q, first + 4);
+}
+
+enum rcx_result sq_prepare(struct store_sqlite *s, const char *sql, sqlite3_stmt **ret_st)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, ret_st, NULL);
+	return rc == SQLITE_OK ? RCX_OK : sq_result(rc);
+}
+
+enum rcx_result sq_where_visible(const struct rcx_label_columns *cols, const struct store_visibility *vis,
+				 struct rcx_strbuf *b)
+{
+	if (!vis)
+		return RCX_OK;
+	if (!vis->sql_where)
+		return RCX_EINVAL;
+	enum rcx_result r = rcx_strbuf_puts(b, " AND (");
+	if (r == RCX_OK)
+		r = vis->sql_where(vis->viewer, cols, b);
+	if (r == RCX_OK)
+		r = rcx_strbuf_putc(b, ')');
+	return r;
+}
+
+enum rcx_result sq_prepare_visible(struct store_sqlite *s, const struct rcx_label_columns *cols, const char *head,
+				   const struct store_visibility *vis, const char *tail, sqlite3_stmt **ret_st)
+{
+	struct rcx_strbuf b = RCX_STRBUF_INIT(0);
+	enum rcx_result r = rcx_strbuf_puts(&b, head);
+	if (r == RCX_OK)
+		r = sq_where_visible(cols, vis, &b);
+	if (r == RCX_OK && tail)
+		r = rcx_strbuf_puts(&b, tail);
+	if (r == RCX_OK)
+		r = sq_prepare(s, b.data, ret_st);
+	rcx_strbuf_free(&b);
+	return r;
+}
+
+enum rcx_result sq_visible_id(struct store_sqlite *s, const char *table, const struct rcx_label_columns *cols,
+			      int64_t id, const struct store_visibility *vis)
+{
+	char head[128];
+	snprintf(head, sizeof(head), "SELECT 1 FROM %s WHERE %s.id = ?1", table, table);
+	sqlite3_stmt *q = NULL;
+	enum rcx_result r = sq_prepare_visible(s, cols, head, vis, NULL, &q);
+	if (r != RCX_OK)
+		return r;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	r = rc == SQLITE_ROW ? RCX_OK : rc == SQLITE_DONE ? RCX_ENOTFOUND : sq_result(rc);
+	sqlite3_finalize(q);
+	return r;
 }
 
 /* One query loop for both forms of event_query: each row becomes an event (cb) or, when json_cb

@@ -172,6 +172,25 @@ enum rcx_result sq_each_row(struct store_sqlite *s, sqlite3_stmt **slot, const c
 enum rcx_result sq_atomic_begin(struct store_sqlite *s, bool *ret_own);
 enum rcx_result sq_atomic_end(struct store_sqlite *s, bool own, enum rcx_result r);
 
+/* ---- labelled objects (events, incidents, hash lists) ---- */
+
+/* Prepares sql (not cached: the caller finalizes *ret_st). */
+enum rcx_result sq_prepare(struct store_sqlite *s, const char *sql, sqlite3_stmt **ret_st);
+/* Appends " AND (<the rule as SQL over cols>)" for vis (nothing for NULL, the node operator);
+ * RCX_EINVAL when vis cannot print SQL. */
+enum rcx_result sq_where_visible(const struct rcx_label_columns *cols, const struct store_visibility *vis,
+				 struct rcx_strbuf *b);
+/* Prepares head + " AND (<the rule as SQL over cols>)" + tail (head alone for vis NULL, the node
+ * operator); RCX_EINVAL when vis cannot print SQL. */
+enum rcx_result sq_prepare_visible(struct store_sqlite *s, const struct rcx_label_columns *cols, const char *head,
+				   const struct store_visibility *vis, const char *tail, sqlite3_stmt **ret_st);
+/* RCX_OK when the row id of table exists and vis admits it, else RCX_ENOTFOUND (or the error). */
+enum rcx_result sq_visible_id(struct store_sqlite *s, const char *table, const struct rcx_label_columns *cols,
+			      int64_t id, const struct store_visibility *vis);
+/* The label columns owner, creator, tlp, dist, group at first..first+4 into *ret_label (tlp amber
+ * and dist org when they do not read); recipients are not touched. */
+void sq_col_label(sqlite3_stmt *q, int first, struct rcx_label *ret_label);
+
 /* ---- helpers of store_sqlite_accounts.c ---- */
 
 /* Binds a copy of a string (a lookup key that may live in the arena the call resets). */

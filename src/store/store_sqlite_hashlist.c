@@ -34,35 +34,6 @@ static const struct rcx_label_columns hashlist_label_columns = {
 	.kind = RCX_OBJECT_HASHLIST,
 };
 
-static enum rcx_result prepare(struct store_sqlite *s, const char *sql, sqlite3_stmt **ret_st)
-{
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, ret_st, NULL);
-	return rc == SQLITE_OK ? RCX_OK : sq_result(rc);
-}
-
-/* head + " AND (<rule>)" for vis (nothing for NULL) + tail, prepared; RCX_EINVAL when vis cannot
- * print SQL. */
-static enum rcx_result prepare_vis(struct store_sqlite *s, const char *head, const struct store_visibility *vis,
-				   const char *tail, sqlite3_stmt **ret_st)
-{
-	if (vis && !vis->sql_where)
-		return RCX_EINVAL;
-	struct rcx_strbuf b = RCX_STRBUF_INIT(0);
-	enum rcx_result r = rcx_strbuf_puts(&b, head);
-	if (r == RCX_OK && vis)
-		r = rcx_strbuf_puts(&b, " AND (");
-	if (r == RCX_OK && vis)
-		r = vis->sql_where(vis->viewer, &hashlist_label_columns, &b);
-	if (r == RCX_OK && vis)
-		r = rcx_strbuf_putc(&b, ')');
-	if (r == RCX_OK && tail)
-		r = rcx_strbuf_puts(&b, tail);
-	if (r == RCX_OK)
-		r = prepare(s, b.data, ret_st);
-	rcx_strbuf_free(&b);
-	return r;
-}
-
 /* Reads a LIST_COLUMNS row (strings copied into a when set) with its recipients. */
 static enum rcx_result list_read(struct store_sqlite *s, sqlite3_stmt *q, struct rcx_arena *a,
 				 struct store_hashlist *l)
@@ -71,16 +42,7 @@ static enum rcx_result list_read(struct store_sqlite *s, sqlite3_stmt *q, struct
 	l->id = sqlite3_column_int64(q, 0);
 	l->name = sq_col_str(q, 1, a);
 	l->description = sq_col_str(q, 2, a);
-	l->label.owner_org = sqlite3_column_int64(q, 3);
-	l->label.creator = sqlite3_column_int64(q, 4);
-	enum rcx_tlp tlp = RCX_TLP_AMBER;
-	const char *t = (const char *)sqlite3_column_text(q, 5);
-	if (t)
-		(void)rcx_tlp_parse(t, (size_t)sqlite3_column_bytes(q, 5), &tlp);
-	l->label.tlp = tlp;
-	int d = sqlite3_column_int(q, 6);
-	l->label.dist = d >= 0 && d < RCX_DIST_MAX ? (enum rcx_dist)d : RCX_DIST_ORG;
-	l->label.group = sqlite3_column_int64(q, 7);
+	sq_col_label(q, 3, &l->label);
 	l->created_us = sqlite3_column_int64(q, 8);
 	return sq_label_recipients(s, RCX_OBJECT_HASHLIST, l->id, &l->label);
 }
@@ -133,7 +95,7 @@ static enum rcx_result sqh_list_put(struct store *st, const struct store_hashlis
 		r = ids_copy(l, &ids, &n_orgs, &n_users);
 	if (r != RCX_OK)
 		return r;
-	r = prepare(s,
+	r = sq_prepare(s,
 		    "INSERT INTO hashlists(name, description, owner_id, creator, tlp, dist, share_group, created)"
 		    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 		    &q);
@@ -176,7 +138,7 @@ static enum rcx_result sqh_list_get(struct store *st, int64_t id, const struct s
 	sqlite3_stmt *q = NULL;
 	if (!ret_list)
 		return RCX_EINVAL;
-	enum rcx_result r = prepare_vis(s, LIST_COLUMNS " AND hashlists.id = ?1", vis, NULL, &q);
+	enum rcx_result r = sq_prepare_visible(s, &hashlist_label_columns, LIST_COLUMNS " AND hashlists.id = ?1", vis, NULL, &q);
 	if (r != RCX_OK)
 		return r;
 	sqlite3_bind_int64(q, 1, id);
@@ -211,7 +173,7 @@ static enum rcx_result sqh_list_query(struct store *st, const struct store_hashl
 	if (r == RCX_OK && flt->after_id > 0)
 		r = rcx_strbuf_puts(&head, " AND hashlists.id > :after");
 	if (r == RCX_OK)
-		r = prepare_vis(s, head.data, flt->vis, flt->limit ? " ORDER BY hashlists.id LIMIT :limit"
+		r = sq_prepare_visible(s, &hashlist_label_columns, head.data, flt->vis, flt->limit ? " ORDER BY hashlists.id LIMIT :limit"
 								   : " ORDER BY hashlists.id",
 				&q);
 	rcx_strbuf_free(&head);
@@ -251,7 +213,7 @@ static enum rcx_result sqh_list_label_set(struct store *st, int64_t id, const st
 		r = ids_copy(label, &ids, &n_orgs, &n_users); /* label's arrays may be s->ids (list_get) */
 	if (r != RCX_OK)
 		return r;
-	r = prepare(s, "UPDATE hashlists SET tlp = ?2, dist = ?3, share_group = ?4 WHERE id = ?1", &q);
+	r = sq_prepare(s, "UPDATE hashlists SET tlp = ?2, dist = ?3, share_group = ?4 WHERE id = ?1", &q);
 	if (r == RCX_OK)
 		r = sq_atomic_begin(s, &own);
 	if (r != RCX_OK)
@@ -283,15 +245,7 @@ fail:
 /* RCX_OK when list id exists and vis admits it, else RCX_ENOTFOUND. */
 static enum rcx_result visible(struct store_sqlite *s, int64_t id, const struct store_visibility *vis)
 {
-	sqlite3_stmt *q = NULL;
-	enum rcx_result r = prepare_vis(s, "SELECT 1 FROM hashlists WHERE hashlists.id = ?1", vis, NULL, &q);
-	if (r != RCX_OK)
-		return r;
-	sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q);
-	r = rc == SQLITE_ROW ? RCX_OK : rc == SQLITE_DONE ? RCX_ENOTFOUND : sq_result(rc);
-	sqlite3_finalize(q);
-	return r;
+	return sq_visible_id(s, "hashlists", &hashlist_label_columns, id, vis);
 }
 
 static enum rcx_result sqh_entry_add(struct store *st, const struct store_hashlist_entry *entries, size_t n,
@@ -308,7 +262,7 @@ static enum rcx_result sqh_entry_add(struct store *st, const struct store_hashli
 	for (size_t i = 0; i < n; i++)
 		if (!entries[i].category || !*entries[i].category || entries[i].quality < -1 || entries[i].quality > 100)
 			return RCX_EINVAL;
-	enum rcx_result r = prepare(s,
+	enum rcx_result r = sq_prepare(s,
 				    "INSERT OR IGNORE INTO hashlist_entries(list, hash, quality, category, reference,"
 				    " contributed_by, added) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 				    &q);
@@ -372,7 +326,7 @@ static enum rcx_result sqh_entries(struct store *st, int64_t list, const struct 
 		return RCX_EINVAL;
 	enum rcx_result r = visible(s, list, vis);
 	if (r == RCX_OK)
-		r = prepare(s, ENTRY_COLUMNS " WHERE e.list = ?1 ORDER BY e.id", &q);
+		r = sq_prepare(s, ENTRY_COLUMNS " WHERE e.list = ?1 ORDER BY e.id", &q);
 	if (r != RCX_OK)
 		return r;
 	return entry_rows(q, list, cb, ctx);
@@ -385,7 +339,7 @@ static enum rcx_result sqh_entries_visible(struct store *st, const struct store_
 	sqlite3_stmt *q = NULL;
 	if (!cb)
 		return RCX_EINVAL;
-	enum rcx_result r = prepare_vis(s, ENTRY_COLUMNS " JOIN hashlists ON hashlists.id = e.list WHERE 1", vis,
+	enum rcx_result r = sq_prepare_visible(s, &hashlist_label_columns, ENTRY_COLUMNS " JOIN hashlists ON hashlists.id = e.list WHERE 1", vis,
 					" ORDER BY e.list, e.id", &q);
 	if (r != RCX_OK)
 		return r;
@@ -401,7 +355,7 @@ static enum rcx_result sqh_entry_count(struct store *st, int64_t list, const str
 		return RCX_EINVAL;
 	enum rcx_result r = visible(s, list, vis);
 	if (r == RCX_OK)
-		r = prepare(s, "SELECT count(*) FROM hashlist_entries WHERE list = ?1", &q);
+		r = sq_prepare(s, "SELECT count(*) FROM hashlist_entries WHERE list = ?1", &q);
 	if (r != RCX_OK)
 		return r;
 	sqlite3_bind_int64(q, 1, list);

@@ -37,52 +37,6 @@ static const struct rcx_label_columns incident_label_columns = {
 	.kind = RCX_OBJECT_INCIDENT,
 };
 
-/* Appends " AND (<rule>)" for vis (nothing for NULL); RCX_EINVAL when vis cannot print SQL. */
-static enum rcx_result vis_where(const struct store_visibility *vis, struct rcx_strbuf *b)
-{
-	if (!vis)
-		return RCX_OK;
-	if (!vis->sql_where)
-		return RCX_EINVAL;
-	enum rcx_result r = rcx_strbuf_puts(b, " AND (");
-	if (r == RCX_OK)
-		r = vis->sql_where(vis->viewer, &incident_label_columns, b);
-	if (r == RCX_OK)
-		r = rcx_strbuf_putc(b, ')');
-	return r;
-}
-
-static enum rcx_result prepare(struct store_sqlite *s, const char *sql, sqlite3_stmt **ret_st)
-{
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, ret_st, NULL);
-	return rc == SQLITE_OK ? RCX_OK : sq_result(rc);
-}
-
-/* The statement head + visibility + tail, prepared. */
-static enum rcx_result prepare_vis(struct store_sqlite *s, const char *head, const struct store_visibility *vis,
-				   const char *tail, sqlite3_stmt **ret_st)
-{
-	struct rcx_strbuf b = RCX_STRBUF_INIT(0);
-	enum rcx_result r = rcx_strbuf_puts(&b, head);
-	if (r == RCX_OK)
-		r = vis_where(vis, &b);
-	if (r == RCX_OK && tail)
-		r = rcx_strbuf_puts(&b, tail);
-	if (r == RCX_OK)
-		r = prepare(s, b.data, ret_st);
-	rcx_strbuf_free(&b);
-	return r;
-}
-
-static enum rcx_tlp col_tlp(sqlite3_stmt *q, int i)
-{
-	enum rcx_tlp tlp = RCX_TLP_AMBER;
-	const char *t = (const char *)sqlite3_column_text(q, i);
-	if (t)
-		(void)rcx_tlp_parse(t, (size_t)sqlite3_column_bytes(q, i), &tlp);
-	return tlp;
-}
-
 /* Reads an INC_COLUMNS row (strings copied into a when set) with its recipients. */
 static enum rcx_result incident_read(struct store_sqlite *s, sqlite3_stmt *q, struct rcx_arena *a,
 				     struct store_incident *inc)
@@ -110,12 +64,7 @@ static enum rcx_result incident_read(struct store_sqlite *s, sqlite3_stmt *q, st
 	inc->cross_border = sqlite3_column_int(q, 19) != 0;
 	inc->victim_disclosed = sqlite3_column_int(q, 20) != 0;
 	inc->merged_into = sqlite3_column_int64(q, 21);
-	inc->label.owner_org = sqlite3_column_int64(q, 22);
-	inc->label.creator = sqlite3_column_int64(q, 23);
-	inc->label.tlp = col_tlp(q, 24);
-	int d = sqlite3_column_int(q, 25);
-	inc->label.dist = d >= 0 && d < RCX_DIST_MAX ? (enum rcx_dist)d : RCX_DIST_ORG;
-	inc->label.group = sqlite3_column_int64(q, 26);
+	sq_col_label(q, 22, &inc->label);
 	inc->created_us = sqlite3_column_int64(q, 27);
 	inc->updated_us = sqlite3_column_int64(q, 28);
 	return sq_label_recipients(s, RCX_OBJECT_INCIDENT, inc->id, &inc->label);
@@ -173,7 +122,7 @@ static enum rcx_result sqi_put(struct store *st, const struct store_incident *in
 		memcpy(ids + l->n_orgs, l->users, l->n_users * sizeof(*ids));
 	size_t n_orgs = store_ids_norm(ids, l->n_orgs), n_users = store_ids_norm(ids + l->n_orgs, l->n_users);
 
-	r = prepare(s,
+	r = sq_prepare(s,
 		    "INSERT INTO incidents(receipt, title, description, reporter_contact, affected_org, affected_name,"
 		    " countries, sector, subsector, rsit, severity, status, status_reason, assignee, aware, loss_amount,"
 		    " loss_currency, cross_border, victim_disclosed, merged_into, updated, reporter, owner_id, creator,"
@@ -219,7 +168,7 @@ static enum rcx_result sqi_update(struct store *st, const struct store_incident 
 
 	if (!inc || !text_ok(inc->title) || !text_ok(inc->status))
 		return RCX_EINVAL;
-	enum rcx_result r = prepare(s,
+	enum rcx_result r = sq_prepare(s,
 				    "UPDATE incidents SET title = ?2, description = ?3, reporter_contact = ?4,"
 				    " affected_org = ?5, affected_name = ?6, countries = ?7, sector = ?8, subsector = ?9,"
 				    " rsit = ?10, severity = ?11, status = ?12, status_reason = ?13, assignee = ?14,"
@@ -258,7 +207,7 @@ static enum rcx_result sqi_get(struct store *st, int64_t id, const struct store_
 	sqlite3_stmt *q = NULL;
 	if (!ret_inc)
 		return RCX_EINVAL;
-	enum rcx_result r = prepare_vis(s, INC_COLUMNS " AND incidents.id = ?1", vis, NULL, &q);
+	enum rcx_result r = sq_prepare_visible(s, &incident_label_columns, INC_COLUMNS " AND incidents.id = ?1", vis, NULL, &q);
 	if (r != RCX_OK)
 		return r;
 	sqlite3_bind_int64(q, 1, id);
@@ -273,7 +222,7 @@ static enum rcx_result sqi_get_receipt(struct store *st, const char *receipt, st
 	sqlite3_stmt *q = NULL;
 	if (!receipt || !ret_inc)
 		return RCX_EINVAL;
-	enum rcx_result r = prepare(s, INC_COLUMNS " AND receipt = ?1", &q);
+	enum rcx_result r = sq_prepare(s, INC_COLUMNS " AND receipt = ?1", &q);
 	if (r != RCX_OK)
 		return r;
 	sqlite3_bind_text(q, 1, receipt, -1, SQLITE_TRANSIENT);
@@ -298,14 +247,9 @@ static enum rcx_result filter_stmt(struct store_sqlite *s, const struct store_in
 					" AND st.submitted = 0 AND st.due <> 0 AND st.due <= :overdue)");
 	if (r == RCX_OK && flt->after_id > 0)
 		r = rcx_strbuf_puts(&b, " AND incidents.id > :after");
+	const char *tail = count ? NULL : flt->limit ? " ORDER BY incidents.id LIMIT :limit" : " ORDER BY incidents.id";
 	if (r == RCX_OK)
-		r = vis_where(flt->vis, &b);
-	if (r == RCX_OK && !count)
-		r = rcx_strbuf_puts(&b, " ORDER BY incidents.id");
-	if (r == RCX_OK && !count && flt->limit)
-		r = rcx_strbuf_puts(&b, " LIMIT :limit");
-	if (r == RCX_OK)
-		r = prepare(s, b.data, &q);
+		r = sq_prepare_visible(s, &incident_label_columns, b.data, flt->vis, tail, &q);
 	rcx_strbuf_free(&b);
 	if (r != RCX_OK)
 		return r;
@@ -371,7 +315,7 @@ static enum rcx_result sqi_label_get(struct store *st, int64_t id, struct rcx_la
 	sqlite3_stmt *q = NULL;
 	if (!ret_label)
 		return RCX_EINVAL;
-	enum rcx_result r = prepare(s, INC_COLUMNS " AND incidents.id = ?1", &q);
+	enum rcx_result r = sq_prepare(s, INC_COLUMNS " AND incidents.id = ?1", &q);
 	if (r != RCX_OK)
 		return r;
 	sqlite3_bind_int64(q, 1, id);
@@ -391,15 +335,7 @@ static enum rcx_result sqi_label_get(struct store *st, int64_t id, struct rcx_la
 /* RCX_OK when incident id exists and vis admits it, else RCX_ENOTFOUND. */
 static enum rcx_result visible(struct store_sqlite *s, int64_t id, const struct store_visibility *vis)
 {
-	sqlite3_stmt *q = NULL;
-	enum rcx_result r = prepare_vis(s, "SELECT 1 FROM incidents WHERE incidents.id = ?1", vis, NULL, &q);
-	if (r != RCX_OK)
-		return r;
-	sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q);
-	r = rc == SQLITE_ROW ? RCX_OK : rc == SQLITE_DONE ? RCX_ENOTFOUND : sq_result(rc);
-	sqlite3_finalize(q);
-	return r;
+	return sq_visible_id(s, "incidents", &incident_label_columns, id, vis);
 }
 
 static enum rcx_result sqi_entry_add(struct store *st, const struct store_incident_entry *e, int64_t *ret_id)
@@ -410,7 +346,7 @@ static enum rcx_result sqi_entry_add(struct store *st, const struct store_incide
 		return RCX_EINVAL;
 	enum rcx_result r = visible(s, e->incident, NULL);
 	if (r == RCX_OK)
-		r = prepare(s, "INSERT INTO incident_entries(incident, kind, author, time, text) VALUES(?1, ?2, ?3, ?4, ?5)",
+		r = sq_prepare(s, "INSERT INTO incident_entries(incident, kind, author, time, text) VALUES(?1, ?2, ?3, ?4, ?5)",
 			    &q);
 	if (r != RCX_OK)
 		return r;
@@ -432,7 +368,7 @@ static enum rcx_result family_sql(const struct store_visibility *vis, struct rcx
 	enum rcx_result r = rcx_strbuf_puts(b, "WITH RECURSIVE family(id) AS (SELECT ?1 UNION SELECT incidents.id"
 					       " FROM incidents JOIN family ON incidents.merged_into = family.id WHERE 1");
 	if (r == RCX_OK)
-		r = vis_where(vis, b);
+		r = sq_where_visible(&incident_label_columns, vis, b);
 	if (r == RCX_OK)
 		r = rcx_strbuf_puts(b, ") ");
 	return r;
@@ -451,7 +387,7 @@ static enum rcx_result listing(struct store_sqlite *s, int64_t id, const struct 
 	if (r == RCX_OK)
 		r = rcx_strbuf_puts(&b, body);
 	if (r == RCX_OK)
-		r = prepare(s, b.data, &q);
+		r = sq_prepare(s, b.data, &q);
 	rcx_strbuf_free(&b);
 	if (r != RCX_OK)
 		return r;
@@ -507,7 +443,7 @@ static enum rcx_result sqi_observable_add(struct store *st, const struct store_i
 		return RCX_EINVAL;
 	enum rcx_result r = visible(s, o->incident, NULL);
 	if (r == RCX_OK)
-		r = prepare(s, "INSERT OR IGNORE INTO incident_observables(incident, kind, value, entry) VALUES(?1, ?2, ?3, ?4)",
+		r = sq_prepare(s, "INSERT OR IGNORE INTO incident_observables(incident, kind, value, entry) VALUES(?1, ?2, ?3, ?4)",
 			    &q);
 	if (r != RCX_OK)
 		return r;
@@ -552,7 +488,7 @@ static enum rcx_result sqi_stage_put(struct store *st, const struct store_incide
 		return RCX_EINVAL;
 	enum rcx_result r = visible(s, sg->incident, NULL);
 	if (r == RCX_OK)
-		r = prepare(s, "INSERT INTO incident_stages(incident, stage, due, submitted) VALUES(?1, ?2, ?3, ?4)"
+		r = sq_prepare(s, "INSERT INTO incident_stages(incident, stage, due, submitted) VALUES(?1, ?2, ?3, ?4)"
 			       " ON CONFLICT(incident, stage) DO UPDATE SET due = excluded.due, submitted = excluded.submitted",
 			    &q);
 	if (r != RCX_OK)
@@ -595,14 +531,14 @@ static enum rcx_result sqi_event_link(struct store *st, int64_t id, int64_t even
 	sqlite3_stmt *q = NULL;
 	enum rcx_result r = visible(s, id, NULL);
 	if (r == RCX_OK)
-		r = prepare(s, "SELECT 1 FROM events WHERE id = ?1", &q);
+		r = sq_prepare(s, "SELECT 1 FROM events WHERE id = ?1", &q);
 	if (r != RCX_OK)
 		return r;
 	r = sq_exists(q, event);
 	sqlite3_finalize(q);
 	q = NULL;
 	if (r == RCX_OK)
-		r = prepare(s, "INSERT OR IGNORE INTO incident_events(incident, event) VALUES(?1, ?2)", &q);
+		r = sq_prepare(s, "INSERT OR IGNORE INTO incident_events(incident, event) VALUES(?1, ?2)", &q);
 	if (r != RCX_OK)
 		return r;
 	sqlite3_bind_int64(q, 1, id);

@@ -280,15 +280,7 @@ enum rcx_result sq_event_label_get(struct store *st, int64_t id, struct rcx_labe
 	enum rcx_result r = sq_step_row(q);
 	if (r != RCX_OK)
 		return r;
-	l.owner_org = sqlite3_column_int64(q, 0);
-	l.creator = sqlite3_column_int64(q, 1);
-	l.tlp = RCX_TLP_AMBER;
-	const char *t = (const char *)sqlite3_column_text(q, 2);
-	if (t)
-		(void)rcx_tlp_parse(t, (size_t)sqlite3_column_bytes(q, 2), &l.tlp);
-	int d = sqlite3_column_int(q, 3);
-	l.dist = d >= 0 && d < RCX_DIST_MAX ? (enum rcx_dist)d : RCX_DIST_ORG;
-	l.group = sqlite3_column_int64(q, 4);
+	sq_col_label(q, 0, &l);
 	sqlite3_reset(q);
 
 	r = sq_label_recipients(s, RCX_OBJECT_EVENT, id, &l);
