@@ -28,6 +28,21 @@ if [ ! -f var/demo-logins.txt ]; then
   echo "$pw" | "$rcx" user add analyst@cert-hr.example --org CERT.hr --role analyst >/dev/null
   echo "$pw" | "$rcx" user add soc@banka-beograd.example --org "Banka Beograd" --role readonly >/dev/null
   printf 'admin@hub.example (node admin), analyst@hub.example, analyst@srb-cert.example,\nanalyst@cert-hr.example, soc@banka-beograd.example\npassword: %s\n' "$pw" > var/demo-logins.txt
+  echo "== reporting demo incidents (rcx incident; docs/INCIDENTS.md)"
+  ago() { date -u -d "-$1 hours" +%Y-%m-%dT%H:%M:%SZ; }
+  echo "Staff received mails linking to hxxps://banka-beograd-login[.]example/verify; two clicked. Sender 203.0.113.45." |
+    "$rcx" incident add --title "Credential phishing against bank staff" --org SRB-CERT --affected "Banka Beograd" \
+      --country RS --sector banking --type phishing --severity high --tlp amber --aware-at "$(ago 30)" >/dev/null
+  echo "Repeated scans of SCADA gateways from 198.51.100.23 and 198.51.100.24 (ports 502, 20000)." |
+    "$rcx" incident add --title "Scanning of energy operators' OT gateways" --org CERT.hr --country HR,RS \
+      --sector energy --type scanner --severity medium --tlp green --distribution group --group wb-certs --cross-border \
+      --aware-at "$(ago 10)" >/dev/null
+  echo "UDP and DNS query floods against the resolvers of a DNS operator, peaking at 40 Gbit/s; sources in 192.0.2.0/24." |
+    "$rcx" incident add --title "DDoS on a DNS operator" --org CIRT.ME --country ME --sector digitalinfrastructure \
+      --type ddos --severity high --tlp clear --distribution node --aware-at "$(ago 50)" >/dev/null
+  "$rcx" incident status 3 triaged >/dev/null
+  "$rcx" incident stage 3 early_warning --at "$(ago 40)" >/dev/null
+
 fi
 
 echo "== ingesting (re-running adds nothing: files already ingested are recognised)"
