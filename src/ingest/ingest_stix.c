@@ -56,22 +56,6 @@ static bool id_is(const char *id, const char *type)
 
 /* ---- TLP from markings ---- */
 
-static const struct {
-	const char *id;
-	enum rcx_tlp tlp;
-} tlp_ids[] = {
-	/* TLP 2.0, OASIS cti-stix-common-objects (the same table as share_stix.c) */
-	{"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", RCX_TLP_CLEAR},
-	{"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", RCX_TLP_GREEN},
-	{"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", RCX_TLP_AMBER},
-	{"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", RCX_TLP_AMBER_STRICT},
-	{"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", RCX_TLP_RED},
-	/* TLP 1.0, STIX 2.1 §7.2.1.4 */
-	{"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", RCX_TLP_CLEAR},
-	{"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", RCX_TLP_GREEN},
-	{"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", RCX_TLP_AMBER},
-	{"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", RCX_TLP_RED},
-};
 
 /* The TLP a marking-definition object states (TLP 1.0 definition or the TLP 2.0 extension). */
 static bool marking_object_tlp(json_t *m, enum rcx_tlp *ret)
@@ -91,11 +75,8 @@ static bool marking_object_tlp(json_t *m, enum rcx_tlp *ret)
 
 static bool marking_tlp(struct bundle *b, const char *id, enum rcx_tlp *ret)
 {
-	for (size_t i = 0; i < sizeof(tlp_ids) / sizeof(tlp_ids[0]); i++)
-		if (!strcmp(tlp_ids[i].id, id)) {
-			*ret = tlp_ids[i].tlp;
-			return true;
-		}
+	if (rcx_tlp_from_stix_marking(id, ret) == RCX_OK) /* the official ids */
+		return true;
 	json_t *m = json_object_get(b->by_id, id);
 	return m && marking_object_tlp(m, ret);
 }

@@ -50,25 +50,18 @@ void share_stix_id_make(const char *type, const char *ns, const char *name, size
  * (cti-stix-common-objects, extension-definition--60a3c5c5-...); TLP 1.0: STIX 2.1 §7.2.1.4. */
 #define TLP2_EXTENSION "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 static const struct {
-	const char *id2, *id1, *name2, *name1, *word1;
+	const char *name2, *name1, *word1; /* ids: rcx_tlp_stix_marking */
 } tlp_marks[RCX_TLP_MAX] = {
-	[RCX_TLP_CLEAR] = {"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
-			   "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", "TLP:CLEAR", "TLP:WHITE", "white"},
-	[RCX_TLP_GREEN] = {"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
-			   "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "TLP:GREEN", "TLP:GREEN", "green"},
-	[RCX_TLP_AMBER] = {"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
-			   "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", "TLP:AMBER", "TLP:AMBER", "amber"},
-	[RCX_TLP_AMBER_STRICT] = {"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", NULL,
-				  "TLP:AMBER+STRICT", NULL, NULL},
-	[RCX_TLP_RED] = {"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
-			 "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", "TLP:RED", "TLP:RED", "red"},
+	[RCX_TLP_CLEAR] = {"TLP:CLEAR", "TLP:WHITE", "white"},
+	[RCX_TLP_GREEN] = {"TLP:GREEN", "TLP:GREEN", "green"},
+	[RCX_TLP_AMBER] = {"TLP:AMBER", "TLP:AMBER", "amber"},
+	[RCX_TLP_AMBER_STRICT] = {"TLP:AMBER+STRICT", NULL, NULL},
+	[RCX_TLP_RED] = {"TLP:RED", "TLP:RED", "red"},
 };
 
 const char *share_stix_marking_id(enum rcx_tlp tlp, bool tlp1)
 {
-	if ((unsigned)tlp >= RCX_TLP_MAX)
-		return NULL;
-	return tlp1 ? tlp_marks[tlp].id1 : tlp_marks[tlp].id2;
+	return rcx_tlp_stix_marking(tlp, tlp1);
 }
 
 enum rcx_result share_stix_marking_write(enum rcx_tlp tlp, bool tlp1, struct rcx_strbuf *out)
@@ -76,19 +69,19 @@ enum rcx_result share_stix_marking_write(enum rcx_tlp tlp, bool tlp1, struct rcx
 	if ((unsigned)tlp >= RCX_TLP_MAX)
 		return RCX_EINVAL;
 	if (tlp1) {
-		if (!tlp_marks[tlp].id1)
+		if (!rcx_tlp_stix_marking(tlp, true))
 			return RCX_ENOTFOUND;
 		return rcx_strbuf_printf(out,
 					 "{\"type\":\"marking-definition\",\"spec_version\":\"2.1\",\"id\":\"%s\","
 					 "\"created\":\"2017-01-20T00:00:00.000Z\",\"definition_type\":\"tlp\","
 					 "\"name\":\"%s\",\"definition\":{\"tlp\":\"%s\"}}",
-					 tlp_marks[tlp].id1, tlp_marks[tlp].name1, tlp_marks[tlp].word1);
+					 rcx_tlp_stix_marking(tlp, true), tlp_marks[tlp].name1, tlp_marks[tlp].word1);
 	}
 	return rcx_strbuf_printf(out,
 				 "{\"type\":\"marking-definition\",\"spec_version\":\"2.1\",\"id\":\"%s\","
 				 "\"created\":\"2022-10-01T00:00:00.000Z\",\"name\":\"%s\",\"extensions\":{\"" TLP2_EXTENSION
 				 "\":{\"extension_type\":\"property-extension\",\"tlp_2_0\":\"%s\"}}}",
-				 tlp_marks[tlp].id2, tlp_marks[tlp].name2, rcx_tlp_name(tlp));
+				 rcx_tlp_stix_marking(tlp, false), tlp_marks[tlp].name2, rcx_tlp_name(tlp));
 }
 
 void share_stix_identity_id(const char *org, char ret_id[SHARE_STIX_ID_MAX])

@@ -547,7 +547,7 @@ static void test_import_markings(void **state)
 	assert_string_equal(json_string_value(json_object_get(e3, "source.ip")), "2001:db8::1");
 	sink_free(&s);
 
-	/* every marking id the export writes reads back as its TLP (the two tables agree) */
+	/* every marking id the export writes reads back as its TLP through the import */
 	for (int t = 0; t < RCX_TLP_MAX; t++)
 		for (int v1 = 0; v1 < 2; v1++) {
 			const char *mid = share_stix_marking_id((enum rcx_tlp)t, v1);
